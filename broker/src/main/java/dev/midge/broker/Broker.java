@@ -1,0 +1,121 @@
+package dev.midge.broker;
+
+import dev.midge.broker.config.BrokerConfig;
+import dev.midge.broker.config.Listener;
+import dev.midge.broker.connection.ConnectionLog;
+import dev.midge.broker.connection.MqttChannelInitializer;
+import dev.midge.broker.retain.RetainedMessages;
+import dev.midge.broker.routing.Router;
+import dev.midge.broker.session.SessionLimits;
+import dev.midge.broker.session.SessionRegistry;
+import dev.midge.broker.store.Durability;
+import dev.midge.broker.subscription.TopicTree;
+import dev.midge.broker.sys.BrokerMetrics;
+import dev.midge.broker.sys.SysTopics;
+import dev.midge.broker.transport.ServerTransport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every broker object with {@code new}; start() and stop(). */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    public static final String VERSION = versionOf();
+
+    private final BrokerConfig config;
+    private final BrokerContext context;
+    private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+    private ServerTransport transport;
+
+    public Broker(BrokerConfig config) {
+        this.config = config;
+        TopicTree topics = new TopicTree();
+        int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
+        int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
+        this.context = new BrokerContext(config, new SessionRegistry(), topics, new RetainedMessages(),
+                new Router(topics), new Durability.InMemory(), new BrokerMetrics(),
+                new SessionLimits(inflight, queued), new ConnectionLog(config.verbose()));
+    }
+
+    /** Binds every listener; throws when none could be bound. */
+    public synchronized Broker start() throws InterruptedException {
+        config.warnings().forEach(LOG::warn);
+        transport = new ServerTransport(Runtime.getRuntime().availableProcessors());
+        MqttChannelInitializer initializer = new MqttChannelInitializer(context);
+        for (Listener l : config.listeners()) {
+            try {
+                boundAddresses.add(transport.bind(l, initializer));
+            } catch (Exception e) {
+                if (!config.localOnly()) {
+                    transport.shutdown();
+                    throw new IllegalStateException("cannot listen on " + l.describe() + ": " + e.getMessage(), e);
+                }
+                // Local-only mode binds 127.0.0.1 and ::1; a machine without IPv6 still gets IPv4.
+                LOG.warn("Cannot listen on {}: {}", l.describe(), e.getMessage());
+            }
+        }
+        if (boundAddresses.isEmpty()) {
+            transport.shutdown();
+            throw new IllegalStateException("no listener could be bound");
+        }
+        if (config.sysIntervalSeconds() > 0) {
+            SysTopics sys = new SysTopics(context, VERSION);
+            transport.workers().next().scheduleAtFixedRate(sys::publish, 0, config.sysIntervalSeconds(),
+                    TimeUnit.SECONDS);
+        }
+        LOG.info("midge version {} running on {} ({}); {}.", VERSION, describeAddresses(), transport.transportName(),
+                anonymousNote());
+        return this;
+    }
+
+    private String describeAddresses() {
+        List<String> parts = new ArrayList<>();
+        for (InetSocketAddress a : boundAddresses) {
+            String host = a.getHostString();
+            parts.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+        }
+        return String.join(", ", parts) + (config.localOnly() ? " (local only: no listener configured)" : "");
+    }
+
+    private String anonymousNote() {
+        if (config.allowAnonymous()) {
+            return "anonymous access is on";
+        }
+        return "anonymous access is off: clients without a user name are refused"
+                + (config.localOnly() ? "" : " (allow_anonymous defaults to false once a listener is configured)");
+    }
+
+    /** The port of the first listener (the real one when 0 was configured). */
+    public int port() {
+        return boundAddresses.get(0).getPort();
+    }
+
+    public List<InetSocketAddress> addresses() {
+        return List.copyOf(boundAddresses);
+    }
+
+    public BrokerContext context() {
+        return context;
+    }
+
+    public synchronized void stop() {
+        if (transport != null) {
+            transport.shutdown();
+            transport = null;
+            LOG.info("midge stopped.");
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String versionOf() {
+        String v = Broker.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

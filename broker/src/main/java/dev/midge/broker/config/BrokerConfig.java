@@ -1,0 +1,146 @@
+package dev.midge.broker.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the broker is configured with, immutable. Defaults are Mosquitto 2.0's: with no
+ * listener configured the broker listens on localhost only and allows anonymous clients.
+ *
+ * @param listeners           where to listen
+ * @param localOnly           true when no listener was configured (Mosquitto's "local only mode")
+ * @param allowAnonymous      whether clients without a user name may connect
+ * @param maxInflightMessages outbound QoS 1/2 window per client (0: no maximum)
+ * @param maxQueuedMessages   queued messages per client (0: no maximum)
+ * @param maxKeepalive        the largest keep-alive a client may ask for, in seconds
+ * @param maxPacketSize       the largest packet accepted, whole (0: the protocol maximum)
+ * @param messageSizeLimit    the largest PUBLISH payload accepted (0: no limit)
+ * @param sysIntervalSeconds  how often $SYS topics are published (0: never)
+ * @param connectTimeoutSeconds how long a new socket may take to send CONNECT
+ * @param verbose             log every connect, subscribe and disconnect
+ * @param warnings            lines of the config file that were read but are not acted on
+ */
+public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean allowAnonymous,
+                           int maxInflightMessages, int maxQueuedMessages, int maxKeepalive,
+                           int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
+                           int connectTimeoutSeconds, boolean verbose, List<String> warnings) {
+    public static final int DEFAULT_PORT = 1883;
+    /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
+    public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
+
+    public BrokerConfig {
+        listeners = List.copyOf(listeners);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Mosquitto 2.0 without a config file: localhost on the given port, anonymous allowed. */
+    public static BrokerConfig localOnly(int port) {
+        return builder().port(port).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int effectiveMaxPacketSize() {
+        return maxPacketSize == 0 ? PROTOCOL_MAX_PACKET_SIZE : maxPacketSize;
+    }
+
+    /** Builds a config; unset values take Mosquitto's defaults. */
+    public static final class Builder {
+        private final ArrayList<Listener> listeners = new ArrayList<>();
+        private final ArrayList<String> warnings = new ArrayList<>();
+        private Integer defaultPort;
+        private Boolean allowAnonymous;
+        private int maxInflightMessages = 20;
+        private int maxQueuedMessages = 1000;
+        private int maxKeepalive = 65535;
+        private int maxPacketSize;
+        private int messageSizeLimit;
+        private int sysIntervalSeconds = 10;
+        private int connectTimeoutSeconds = 10;
+        private boolean verbose;
+
+        private Builder() {
+        }
+
+        public Builder listener(String host, int port) {
+            listeners.add(new Listener(host, port));
+            return this;
+        }
+
+        /** The port for local-only mode, when no listener is configured (the -p option). */
+        public Builder port(int port) {
+            this.defaultPort = port;
+            return this;
+        }
+
+        public Builder allowAnonymous(boolean allow) {
+            this.allowAnonymous = allow;
+            return this;
+        }
+
+        public Builder maxInflightMessages(int n) {
+            this.maxInflightMessages = n;
+            return this;
+        }
+
+        public Builder maxQueuedMessages(int n) {
+            this.maxQueuedMessages = n;
+            return this;
+        }
+
+        public Builder maxKeepalive(int seconds) {
+            this.maxKeepalive = seconds;
+            return this;
+        }
+
+        public Builder maxPacketSize(int bytes) {
+            this.maxPacketSize = bytes;
+            return this;
+        }
+
+        public Builder messageSizeLimit(int bytes) {
+            this.messageSizeLimit = bytes;
+            return this;
+        }
+
+        public Builder sysInterval(int seconds) {
+            this.sysIntervalSeconds = seconds;
+            return this;
+        }
+
+        public Builder connectTimeout(int seconds) {
+            this.connectTimeoutSeconds = seconds;
+            return this;
+        }
+
+        public Builder verbose(boolean verbose) {
+            this.verbose = verbose;
+            return this;
+        }
+
+        public Builder warning(String warning) {
+            warnings.add(warning);
+            return this;
+        }
+
+        public boolean hasListeners() {
+            return !listeners.isEmpty();
+        }
+
+        public BrokerConfig build() {
+            boolean localOnly = listeners.isEmpty();
+            List<Listener> effective = listeners;
+            if (localOnly) {
+                int port = defaultPort == null ? DEFAULT_PORT : defaultPort;
+                effective = List.of(new Listener("127.0.0.1", port), new Listener("::1", port));
+            }
+            // Mosquitto 2.0: anonymous access is on only in local-only mode unless configured.
+            boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
+            return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
+                    maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, connectTimeoutSeconds,
+                    verbose, warnings);
+        }
+    }
+}

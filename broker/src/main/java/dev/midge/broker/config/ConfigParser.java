@@ -1,0 +1,127 @@
+package dev.midge.broker.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads mosquitto.conf syntax: one {@code key value...} per line, '#' comments, blank lines.
+ * A malformed value or an unknown key stops startup with {@code file:line: reason}; a Mosquitto
+ * key that Midge does not act on yet becomes a startup warning naming its line.
+ */
+public final class ConfigParser {
+    private final BrokerConfig.Builder builder;
+    private Path file;
+    private int line;
+
+    private ConfigParser(BrokerConfig.Builder builder) {
+        this.builder = builder;
+    }
+
+    /** Parses {@code file} into {@code builder} (which may already hold command-line settings). */
+    public static BrokerConfig.Builder parse(Path file, BrokerConfig.Builder builder) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        ConfigParser p = new ConfigParser(builder);
+        p.file = file;
+        for (int i = 0; i < lines.size(); i++) {
+            p.line = i + 1;
+            p.parseLine(lines.get(i).strip());
+        }
+        return builder;
+    }
+
+    private void parseLine(String text) throws ConfigException {
+        if (text.isEmpty() || text.startsWith("#")) {
+            return;
+        }
+        String[] words = text.split("\\s+");
+        String key = words[0];
+        switch (key) {
+            case "listener" -> listener(words);
+            case "port" -> {
+                requireArgs(words, 1, 1);
+                builder.listener(null, port(words[1]));
+            }
+            case "allow_anonymous" -> builder.allowAnonymous(bool(words));
+            case "max_inflight_messages" -> builder.maxInflightMessages(integer(words, 0, 65535));
+            case "max_queued_messages" -> builder.maxQueuedMessages(integer(words, 0, Integer.MAX_VALUE));
+            case "max_keepalive" -> builder.maxKeepalive(integer(words, 10, 65535));
+            case "max_packet_size" -> builder.maxPacketSize(integer(words, 0, BrokerConfig.PROTOCOL_MAX_PACKET_SIZE));
+            case "message_size_limit" -> builder.messageSizeLimit(integer(words, 0, 268_435_455));
+            case "sys_interval" -> builder.sysInterval(integer(words, 0, 65535));
+            case "connection_messages" -> builder.verbose(bool(words));
+            case "user" -> {
+                requireArgs(words, 1, 1);
+                warn("user " + words[1] + " ignored: Midge runs as the user that starts it");
+            }
+            default -> {
+                if (!MosquittoKeys.known(key)) {
+                    throw error("unknown configuration key '" + key + "'");
+                }
+                warn("'" + key + "' is a Mosquitto option Midge does not support yet; ignored");
+            }
+        }
+    }
+
+    private void listener(String[] words) throws ConfigException {
+        requireArgs(words, 1, 2);
+        builder.listener(words.length == 3 ? words[2] : null, port(words[1]));
+    }
+
+    private int port(String value) throws ConfigException {
+        int port = parseInt(value, "port");
+        if (port < 0 || port > 65535) {
+            throw error("port " + value + " is out of range 0-65535");
+        }
+        return port;
+    }
+
+    private boolean bool(String[] words) throws ConfigException {
+        requireArgs(words, 1, 1);
+        return switch (words[1]) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw error(words[0] + " takes true or false, not '" + words[1] + "'");
+        };
+    }
+
+    private int integer(String[] words, int min, int max) throws ConfigException {
+        requireArgs(words, 1, 1);
+        int v = parseInt(words[1], words[0]);
+        if (v < min || v > max) {
+            throw error(words[0] + " " + v + " is out of range " + min + "-" + max);
+        }
+        return v;
+    }
+
+    private int parseInt(String value, String what) throws ConfigException {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw error(what + ": '" + value + "' is not a number");
+        }
+    }
+
+    private void requireArgs(String[] words, int min, int max) throws ConfigException {
+        int n = words.length - 1;
+        if (n < min || n > max) {
+            throw error(words[0] + " takes " + (min == max ? min : min + " to " + max) + " value"
+                    + (max == 1 ? "" : "s") + ", found " + n);
+        }
+    }
+
+    private ConfigException error(String reason) {
+        return new ConfigException(file + ":" + line + ": " + reason);
+    }
+
+    private void warn(String message) {
+        builder.warning(file + ":" + line + ": " + message);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.midge.broker.inbound;
+
+import dev.midge.broker.BrokerContext;
+import dev.midge.broker.connection.MqttConnection;
+import dev.midge.broker.session.Session;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.ReasonCode;
+import dev.midge.codec.packet.Unsuback;
+import dev.midge.codec.packet.Unsubscribe;
+import dev.midge.codec.topic.TopicFilter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** UNSUBSCRIBE: remove each filter the session has [MQTT-3.10.4-1], then UNSUBACK [MQTT-3.10.4-4]. */
+public final class UnsubscribeInbound {
+    private UnsubscribeInbound() {
+    }
+
+    public static void handle(MqttConnection conn, Unsubscribe unsubscribe) {
+        BrokerContext broker = conn.broker();
+        Session session = conn.session();
+        broker.log().event("Received UNSUBSCRIBE from {}", conn.clientId());
+        List<Integer> codes = new ArrayList<>(unsubscribe.filters().size());
+        for (String f : unsubscribe.filters()) {
+            TopicFilter filter = TopicFilter.of(f);
+            boolean existed = session.removeSubscription(filter.filter());
+            broker.topics().unsubscribe(filter, session);
+            codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+            broker.log().event("\t{}", filter);
+        }
+        conn.channel().writeAndFlush(new Unsuback(unsubscribe.packetId(), codes, Properties.EMPTY),
+                conn.channel().voidPromise());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.midge.broker.session;
+
+import dev.midge.broker.subscription.TopicTree;
+import dev.midge.codec.topic.TopicFilter;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every live session by client id. The map is the one place where two connections with the
+ * same client id meet; what happens to the session itself runs on its owner loop.
+ */
+public final class SessionRegistry {
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    /** Installs {@code fresh} unless a session exists; returns the existing one or null. */
+    public Session putIfAbsent(Session fresh) {
+        return sessions.putIfAbsent(fresh.clientId(), fresh);
+    }
+
+    /** Replaces {@code old} with {@code fresh} only if {@code old} is still the registered one. */
+    public boolean replace(Session old, Session fresh) {
+        return sessions.replace(old.clientId(), old, fresh);
+    }
+
+    /** Removes {@code session} only if it is still the registered one. */
+    public boolean remove(Session session) {
+        return sessions.remove(session.clientId(), session);
+    }
+
+    /**
+     * Ends a session on its owner loop: unregisters it (if still registered), removes its
+     * subscriptions from the topic tree and drops its state.
+     */
+    public void end(Session session, TopicTree tree) {
+        sessions.remove(session.clientId(), session);
+        for (String filter : session.subscriptions().keySet()) {
+            tree.unsubscribe(TopicFilter.of(filter), session);
+        }
+        session.discard();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public Collection<Session> all() {
+        return sessions.values();
+    }
+}

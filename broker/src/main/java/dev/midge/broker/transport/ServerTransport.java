@@ -1,0 +1,73 @@
+package dev.midge.broker.transport;
+
+import dev.midge.broker.config.Listener;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TCP listeners and the event loops behind them: epoll on Linux, NIO elsewhere. One acceptor
+ * thread, one I/O loop per core. No MQTT rules here.
+ */
+public final class ServerTransport {
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final List<Channel> bound = new ArrayList<>();
+
+    public ServerTransport(int ioThreads) {
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, io);
+    }
+
+    public String transportName() {
+        return Epoll.isAvailable() ? "epoll" : "nio";
+    }
+
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    /** Binds a listener and returns the address it is bound to (the real port when 0 was asked). */
+    public InetSocketAddress bind(Listener listener, ChannelInitializer<Channel> initializer)
+            throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer);
+        InetSocketAddress address = listener.host() == null
+                ? new InetSocketAddress(listener.port())
+                : new InetSocketAddress(listener.host(), listener.port());
+        Channel ch = b.bind(address).sync().channel();
+        bound.add(ch);
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** Closes the listeners, then every connection, and waits for the loops to end. */
+    public void shutdown() {
+        for (Channel ch : bound) {
+            ch.close().awaitUninterruptibly();
+        }
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.midge.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.midge.broker.Broker;
+import dev.midge.broker.config.BrokerConfig;
+import dev.midge.broker.config.ConfigException;
+import dev.midge.broker.config.ConfigParser;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code midge broker [-c FILE] [-p PORT] [-v]}: the options of the mosquitto command. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run the MQTT broker. Without a config file it listens on localhost:1883 with anonymous "
+                + "access, like Mosquitto 2.0.")
+public final class BrokerCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
+
+    @Option(names = {"-c", "--config-file"}, paramLabel = "FILE", description = "mosquitto.conf-style config file")
+    Path configFile;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "listen on this port on localhost (when the config has no listener)")
+    Integer port;
+
+    @Option(names = {"-v", "--verbose"}, description = "log every connect, subscribe and disconnect")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (verbose) {
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.midge.broker.connections")
+                    .setLevel(Level.INFO);
+        }
+        BrokerConfig.Builder builder = BrokerConfig.builder().verbose(verbose);
+        if (configFile != null) {
+            try {
+                ConfigParser.parse(configFile, builder);
+            } catch (ConfigException e) {
+                System.err.println("Error: " + e.getMessage());
+                return 3;
+            }
+        }
+        if (port != null) {
+            builder.port(port);
+        }
+        Broker broker;
+        try {
+            broker = new Broker(builder.build()).start();
+        } catch (IllegalStateException e) {
+            System.err.println("Error: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.stop();
+            stopped.countDown();
+        }, "midge-shutdown"));
+        // Mosquitto reloads on SIGHUP; the JVM would otherwise exit. Nothing is reloadable until
+        // password and ACL files exist, so this says so rather than dying.
+        Signal.handle(new Signal("HUP"), s -> LOG.info("SIGHUP received: nothing to reload in this configuration."));
+        stopped.await();
+        return 0;
+    }
+}
