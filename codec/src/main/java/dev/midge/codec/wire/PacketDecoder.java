@@ -17,6 +17,13 @@ import io.netty.buffer.ByteBuf;
  * is complete, before any body is buffered, so a huge declared length allocates nothing.
  */
 public final class PacketDecoder {
+    /**
+     * The largest first packet a server buffers before it knows who is connecting: a CONNECT with
+     * every field at its 65,535-byte maximum is about 330 kB, and CVE-2017-7651 / CVE-2023-0809
+     * were brokers that allocated whatever length an unauthenticated peer declared.
+     */
+    public static final int MAX_CONNECT_SIZE = 1 << 20;
+
     private final int maxPacketSize;
     private final boolean serverSide;
     /** Null on the server side until the CONNECT has told which version the client speaks. */
@@ -67,10 +74,11 @@ public final class PacketDecoder {
         int headerSize = 1 + (int) (lengthField >>> 32);
         PacketType type = PacketType.of(header >>> 4);
         checkFixedHeader(type, header & 0x0F);
-        if ((long) headerSize + remaining > maxPacketSize) {
+        int limit = version == null && serverSide ? Math.min(maxPacketSize, MAX_CONNECT_SIZE) : maxPacketSize;
+        if ((long) headerSize + remaining > limit) {
             // spec 3.1.2.11.4 / Mosquitto's message_size_limit: refuse before buffering the body
             throw new MalformedPacketException(ReasonCode.PACKET_TOO_LARGE,
-                    "packet of " + ((long) headerSize + remaining) + " bytes exceeds the maximum of " + maxPacketSize);
+                    "packet of " + ((long) headerSize + remaining) + " bytes exceeds the maximum of " + limit);
         }
         if (in.readableBytes() < headerSize + remaining) {
             return null;
