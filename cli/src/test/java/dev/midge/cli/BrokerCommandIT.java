@@ -1,0 +1,95 @@
+package dev.midge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.midge.client.ClientOptions;
+import dev.midge.client.MqttClient;
+import dev.midge.client.PacketObserver;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code midge broker} as a separate JVM, the way ./midge runs it: startup line, config errors, SIGTERM. */
+class BrokerCommandIT {
+    @TempDir
+    Path dir;
+    private Process process;
+
+    @AfterEach
+    void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private Process midge(String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String[] command = new String[args.length + 4];
+        command[0] = java;
+        command[1] = "-cp";
+        command[2] = System.getProperty("java.class.path");
+        command[3] = Main.class.getName();
+        System.arraycopy(args, 0, command, 4, args.length);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.log").toFile()).start();
+        return process;
+    }
+
+    private String output() throws IOException {
+        return Files.readString(dir.resolve("out.log"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void broker_startsOnLocalhost_servesClients_stopsOnSigterm() throws Exception {
+        int port = freePort();
+        Process p = midge("broker", "-p", Integer.toString(port), "-v");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output().contains("running on"));
+        assertThat(output()).contains("127.0.0.1:" + port).contains("anonymous access is on")
+                .contains("local only");
+        try (MqttClient c = MqttClient.create(ClientOptions.of("127.0.0.1", port, "cli-test"), PacketObserver.NONE,
+                m -> { })) {
+            assertThat(c.connect().get(5, TimeUnit.SECONDS).reasonCode()).isZero();
+            c.disconnect().get(5, TimeUnit.SECONDS);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> output().contains("New client connected from 127.0.0.1:"));
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(output()).contains("midge stopped.");
+    }
+
+    @Test
+    void broker_malformedConfigLine_exitsNamingFileAndLine() throws Exception {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "# a comment\nlistener abc\n");
+        Process p = midge("broker", "-c", conf.toString());
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(output()).contains(conf + ":2: port: 'abc' is not a number");
+    }
+
+    @Test
+    void broker_configWithListener_anonymousOffExplained() throws Exception {
+        int port = freePort();
+        Path conf = dir.resolve("listener.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\n");
+        midge("broker", "-c", conf.toString());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output().contains("running on"));
+        assertThat(output()).contains("anonymous access is off")
+                .contains("allow_anonymous defaults to false once a listener is configured")
+                .contains(conf + ":2: 'persistence' is a Mosquitto option Midge does not support yet");
+    }
+}
