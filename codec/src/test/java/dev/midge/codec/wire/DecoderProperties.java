@@ -54,22 +54,22 @@ class DecoderProperties {
         decodeAllOrFail(PacketDecoder.forServer(4096), bytes);
     }
 
-    @net.jqwik.api.Property(tries = 3000)
-    void anyBytes_after311Connect_decodeOrMalformed(@ForAll @Size(max = 300) byte[] bytes) {
-        byte[] connect = hex(CONNECT_311);
+    private static byte[] afterConnect(String connectHex, byte[] bytes) {
+        byte[] connect = hex(connectHex);
         byte[] all = new byte[connect.length + bytes.length];
         System.arraycopy(connect, 0, all, 0, connect.length);
         System.arraycopy(bytes, 0, all, connect.length, bytes.length);
-        decodeAllOrFail(PacketDecoder.forServer(4096), all);
+        return all;
+    }
+
+    @net.jqwik.api.Property(tries = 3000)
+    void anyBytes_after311Connect_decodeOrMalformed(@ForAll @Size(max = 300) byte[] bytes) {
+        decodeAllOrFail(PacketDecoder.forServer(4096), afterConnect(CONNECT_311, bytes));
     }
 
     @net.jqwik.api.Property(tries = 3000)
     void anyBytes_after5Connect_decodeOrMalformed(@ForAll @Size(max = 300) byte[] bytes) {
-        byte[] connect = hex(CONNECT_5);
-        byte[] all = new byte[connect.length + bytes.length];
-        System.arraycopy(connect, 0, all, 0, connect.length);
-        System.arraycopy(bytes, 0, all, connect.length, bytes.length);
-        decodeAllOrFail(PacketDecoder.forServer(4096), all);
+        decodeAllOrFail(PacketDecoder.forServer(4096), afterConnect(CONNECT_5, bytes));
     }
 
     @net.jqwik.api.Property(tries = 2000)
