@@ -5,7 +5,9 @@ import dev.midge.broker.config.Listener;
 import dev.midge.broker.connection.ConnectionLog;
 import dev.midge.broker.connection.MqttChannelInitializer;
 import dev.midge.broker.retain.RetainedMessages;
+import dev.midge.broker.routing.Distributor;
 import dev.midge.broker.routing.Router;
+import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.session.SessionRegistry;
 import dev.midge.broker.store.Durability;
@@ -33,11 +35,16 @@ public final class Broker implements AutoCloseable {
     public Broker(BrokerConfig config) {
         this.config = config;
         TopicTree topics = new TopicTree();
+        SessionRegistry sessions = new SessionRegistry();
+        RetainedMessages retained = new RetainedMessages();
+        Router router = new Router(topics);
+        Distributor distributor = new Distributor(retained, router);
         int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
         int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
-        this.context = new BrokerContext(config, new SessionRegistry(), topics, new RetainedMessages(),
-                new Router(topics), new Durability.InMemory(), new BrokerMetrics(),
-                new SessionLimits(inflight, queued), new ConnectionLog(config.verbose()));
+        SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, distributor::publishWill);
+        this.context = new BrokerContext(config, sessions, topics, retained, router, distributor,
+                new Durability.InMemory(), new BrokerMetrics(), new SessionLimits(inflight, queued), lifecycle,
+                new ConnectionLog(config.verbose()));
     }
 
     /** Binds every listener; throws when none could be bound. */

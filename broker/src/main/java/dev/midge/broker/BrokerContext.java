@@ -3,7 +3,9 @@ package dev.midge.broker;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.connection.ConnectionLog;
 import dev.midge.broker.retain.RetainedMessages;
+import dev.midge.broker.routing.Distributor;
 import dev.midge.broker.routing.Router;
+import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.session.SessionRegistry;
 import dev.midge.broker.store.Durability;
@@ -15,6 +17,8 @@ import dev.midge.broker.sys.BrokerMetrics;
  * is thread-safe on its own terms (see each class).
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, TopicTree topics,
-                            RetainedMessages retained, Router router, Durability durability,
-                            BrokerMetrics metrics, SessionLimits sessionLimits, ConnectionLog log) {
+                            RetainedMessages retained, Router router, Distributor distributor,
+                            Durability durability,
+                            BrokerMetrics metrics, SessionLimits sessionLimits, SessionLifecycle lifecycle,
+                            ConnectionLog log) {
 }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxPacketSize       the largest packet accepted, whole (0: the protocol maximum)
  * @param messageSizeLimit    the largest PUBLISH payload accepted (0: no limit)
  * @param sysIntervalSeconds  how often $SYS topics are published (0: never)
+ * @param maxTopicAlias       topic aliases an MQTT 5 client may use towards the broker
  * @param connectTimeoutSeconds how long a new socket may take to send CONNECT
  * @param verbose             log every connect, subscribe and disconnect
  * @param warnings            lines of the config file that were read but are not acted on
@@ -23,7 +24,7 @@ import java.util.List;
 public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean allowAnonymous,
                            int maxInflightMessages, int maxQueuedMessages, int maxKeepalive,
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
-                           int connectTimeoutSeconds, boolean verbose, List<String> warnings) {
+                           int maxTopicAlias, int connectTimeoutSeconds, boolean verbose, List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
     /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -58,6 +59,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         private int maxPacketSize;
         private int messageSizeLimit;
         private int sysIntervalSeconds = 10;
+        private int maxTopicAlias = 10;
         private int connectTimeoutSeconds = 10;
         private boolean verbose;
 
@@ -110,6 +112,11 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             return this;
         }
 
+        public Builder maxTopicAlias(int n) {
+            this.maxTopicAlias = n;
+            return this;
+        }
+
         public Builder connectTimeout(int seconds) {
             this.connectTimeoutSeconds = seconds;
             return this;
@@ -139,7 +146,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             // Mosquitto 2.0: anonymous access is on only in local-only mode unless configured.
             boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
             return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
-                    maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, connectTimeoutSeconds,
+                    maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias, connectTimeoutSeconds,
                     verbose, warnings);
         }
     }

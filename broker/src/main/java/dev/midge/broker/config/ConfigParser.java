@@ -56,6 +56,7 @@ public final class ConfigParser {
             case "max_packet_size" -> builder.maxPacketSize(integer(words, 0, BrokerConfig.PROTOCOL_MAX_PACKET_SIZE));
             case "message_size_limit" -> builder.messageSizeLimit(integer(words, 0, 268_435_455));
             case "sys_interval" -> builder.sysInterval(integer(words, 0, 65535));
+            case "max_topic_alias" -> builder.maxTopicAlias(integer(words, 0, 65535));
             case "connection_messages" -> builder.verbose(bool(words));
             case "user" -> {
                 requireArgs(words, 1, 1);

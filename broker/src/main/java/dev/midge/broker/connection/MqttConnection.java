@@ -2,9 +2,11 @@ package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.inbound.ConnectInbound;
+import dev.midge.broker.inbound.DisconnectInbound;
 import dev.midge.broker.inbound.PublishInbound;
 import dev.midge.broker.inbound.SubscribeInbound;
 import dev.midge.broker.inbound.UnsubscribeInbound;
+import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
 import dev.midge.codec.packet.Connack;
 import dev.midge.codec.packet.Connect;
@@ -13,10 +15,11 @@ import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.packet.Pingresp;
 import dev.midge.codec.packet.Properties;
-import dev.midge.codec.packet.Publish;
+import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Pubcomp;
-import dev.midge.codec.packet.Pubrel;
+import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.PublishAck;
+import dev.midge.codec.packet.Pubrel;
 import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Unsubscribe;
@@ -38,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one MQTT handler of a client connection: the CONNECT gate, dispatch of every later packet
- * to its inbound handler, and the end of the connection (will, clean session). All of it runs
- * on the channel's event loop, which is also the owner loop of the bound session.
+ * to its inbound handler, and the end of the connection (will, session). All of it runs on the
+ * channel's event loop, which is also the owner loop of the bound session.
  */
 public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -51,10 +54,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private String clientId;
     private Session session;
     private Will will;
+    private InboundTopicAliases topicAliases;
+    private boolean problemInformation = true;
     /** Packets that arrived while the CONNECT was being settled (e.g. a takeover on another loop). */
     private ArrayDeque<MqttPacket> pending;
     private boolean connectSeen;
-    private boolean cleanDisconnect;
     private boolean takenOver;
 
     public MqttConnection(BrokerContext broker) {
@@ -69,8 +73,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         return version;
     }
 
+    public boolean isV5() {
+        return version == MqttVersion.MQTT_5;
+    }
+
     public String clientId() {
         return clientId;
+    }
+
+    public void clientId(String id) {
+        this.clientId = id;
     }
 
     public Session session() {
@@ -79,6 +91,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     public BrokerContext broker() {
         return broker;
+    }
+
+    /** Whether reason strings and user properties may go on acknowledgements (spec 3.1.2.11.7). */
+    public boolean problemInformation() {
+        return problemInformation;
     }
 
     /** The peer as Mosquitto prints it: {@code 127.0.0.1:54321}. */
@@ -90,12 +107,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        broker.log().event("New connection from {} on port {}.", remoteAddress(), localPort());
+        Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
+        broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
         ctx.fireChannelActive();
-    }
-
-    private Object localPort() {
-        return channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
     }
 
     @Override
@@ -105,23 +119,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             pending.add(packet);
             return;
         }
-        dispatch(packet);
+        try {
+            dispatch(packet);
+        } catch (MalformedPacketException e) {
+            exceptionCaught(ctx, e);
+        }
     }
 
     private void dispatch(MqttPacket packet) {
         switch (packet.type()) {
             case CONNECT -> onConnect((Connect) packet);
-            case PUBLISH -> PublishInbound.handle(this, (Publish) packet);
+            case PUBLISH -> PublishInbound.handle(this, topicAliases.resolve((Publish) packet));
             case PUBACK -> unknownIdIfFalse(session.onPuback(((PublishAck) packet).packetId()), packet);
-            case PUBREC -> unknownIdIfFalse(session.onPubrec(((PublishAck) packet).packetId()), packet);
+            case PUBREC -> unknownIdIfFalse(session.onPubrec(((PublishAck) packet).packetId(),
+                    ReasonCode.isError(((PublishAck) packet).reasonCode())), packet);
             case PUBCOMP -> unknownIdIfFalse(session.onPubcomp(((PublishAck) packet).packetId()), packet);
             case PUBREL -> onPubrel((Pubrel) packet);
             case SUBSCRIBE -> SubscribeInbound.handle(this, (Subscribe) packet);
             case UNSUBSCRIBE -> UnsubscribeInbound.handle(this, (Unsubscribe) packet);
             case PINGREQ -> channel.writeAndFlush(Pingresp.INSTANCE, channel.voidPromise());
-            case DISCONNECT -> onDisconnect();
+            case DISCONNECT -> DisconnectInbound.handle(this, (Disconnect) packet);
             // The decoder refuses server-to-client packets and AUTH before MQTT 5.
-            default -> protocolError("unexpected " + packet.type());
+            default -> disconnect(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
         }
     }
 
@@ -129,6 +148,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         connectSeen = true;
         version = connect.version();
         channel.pipeline().get(MqttEncoder.class).version(version);
+        if (version.isV5()) {
+            Integer problem = connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION);
+            problemInformation = problem == null || problem == 1;
+        }
+        topicAliases = new InboundTopicAliases(version.isV5() ? broker.config().maxTopicAlias() : 0);
         pending = new ArrayDeque<>();
         channel.config().setAutoRead(false);
         ConnectInbound.handle(this, connect);
@@ -136,43 +160,36 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Completes a successful CONNECT on the session's owner loop (which is this channel's loop):
-     * binds the session, answers CONNACK, resends what the session has in flight, starts the
+     * answers CONNACK, binds the session (which resends what it has in flight), starts the
      * keep-alive timer, and replays packets that arrived meanwhile.
      */
-    public void accepted(Session boundSession, boolean sessionPresent, Connect connect, String assignedId) {
+    public void accepted(Session bound, Connect connect, Connack connack, Peer peer, int keepAliveSeconds) {
+        this.session = bound;
         if (!channel.isActive()) {
-            // The client went away while its CONNECT was settled: end like any other close.
-            this.session = boundSession;
-            this.clientId = assignedId;
-            endSession();
+            // The client went away while its CONNECT was settled.
+            broker.lifecycle().abandoned(bound);
             return;
         }
-        this.session = boundSession;
-        this.clientId = assignedId;
         this.will = connect.will();
         broker.metrics().clientConnected();
-        channel.write(new Connack(sessionPresent, ReasonCode.SUCCESS, Properties.EMPTY));
-        boundSession.attach(channel);
-        startKeepAlive(connect.keepAliveSeconds());
+        channel.write(connack);
+        bound.attach(peer);
+        startKeepAlive(keepAliveSeconds);
         broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
-                version.level(), connect.cleanStart() ? 1 : 0, connect.keepAliveSeconds(),
+                version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
                 connect.username() == null ? "" : ", u'" + connect.username() + "'");
         ArrayDeque<MqttPacket> queued = pending;
         pending = null;
         channel.config().setAutoRead(true);
         while (!queued.isEmpty() && channel.isActive()) {
-            dispatch(queued.poll());
+            channelRead(channel.pipeline().context(this), queued.poll());
         }
     }
 
-    /** Refuses the CONNECT with {@code code} and closes [MQTT-3.2.2-5]. */
-    public void refuse(int code, String why) {
+    /** Refuses the CONNECT with {@code connack} and closes [MQTT-3.2.2-5]. */
+    public void refuse(Connack connack, String why) {
         broker.log().event("Client {} from {} refused: {}.", clientId, remoteAddress(), why);
-        channel.writeAndFlush(new Connack(false, code, Properties.EMPTY)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    public void clientId(String id) {
-        this.clientId = id;
+        channel.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void startKeepAlive(int keepAliveSeconds) {
@@ -187,9 +204,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onPubrel(Pubrel pubrel) {
-        // spec 4.3.3: PUBREL is always answered with PUBCOMP, also for an id already released
-        session.releaseInboundQos2(pubrel.packetId());
-        channel.writeAndFlush(Pubcomp.of(pubrel.packetId()), channel.voidPromise());
+        // spec 4.3.3: PUBREL is always answered with PUBCOMP; MQTT 5 says when the id was unknown
+        boolean known = session.releaseInboundQos2(pubrel.packetId());
+        int reason = known || !isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+        channel.writeAndFlush(new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY), channel.voidPromise());
     }
 
     private void unknownIdIfFalse(boolean known, MqttPacket packet) {
@@ -199,25 +217,34 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onDisconnect() {
-        // [MQTT-3.14.4-3] a DISCONNECT discards the will
-        cleanDisconnect = true;
-        broker.log().event("Received DISCONNECT from {}", clientId);
+    /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
+    public void closeByClient(boolean keepWill) {
+        if (!keepWill) {
+            will = null; // [MQTT-3.14.4-3]
+        }
+        broker.log().event("Client {} disconnected.", clientId);
         channel.close();
     }
 
-    /** Marks this connection as replaced by a newer one with the same client id. */
-    public void takenOver() {
+    /** Replaced by a newer connection with the same client id; called on this connection's loop. */
+    public void closeForTakeover() {
         takenOver = true;
         broker.log().event("Client {} already connected, closing old connection.", clientId);
+        // [MQTT-3.1.4-3] an MQTT 5 client is told why
+        disconnect(ReasonCode.SESSION_TAKEN_OVER, null);
     }
 
-    /** Closes the connection for a protocol violation found after decoding. */
-    public void protocolError(String why) {
-        broker.log().event("Protocol error from {} ({}): {}; disconnecting.", clientId, remoteAddress(), why);
-        if (version == MqttVersion.MQTT_5) {
-            channel.writeAndFlush(new Disconnect(ReasonCode.PROTOCOL_ERROR, Properties.EMPTY))
-                    .addListener(ChannelFutureListener.CLOSE);
+    /**
+     * Closes the connection for a reason found after CONNECT; an MQTT 5 client gets a DISCONNECT
+     * with the reason code first (spec 4.13).
+     */
+    public void disconnect(int reasonCode, String why) {
+        if (why != null) {
+            broker.log().event("Client {} ({}) disconnected by the broker: {} (reason 0x{}).", clientId,
+                    remoteAddress(), why, Integer.toHexString(reasonCode));
+        }
+        if (isV5() && session != null && channel.isActive()) {
+            channel.writeAndFlush(new Disconnect(reasonCode, Properties.EMPTY)).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
@@ -226,9 +253,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof MalformedPacketException e) {
-            broker.log().event("Malformed packet from {} ({}): {}; disconnecting.", clientId, remoteAddress(),
-                    e.getMessage());
-            answerMalformed(e);
+            if (!connectSeen && e.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+                // [MQTT-3.1.2-2] CONNACK 0x01 in 3.1.1 framing, then close
+                refuse(new Connack(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, Properties.EMPTY),
+                        e.getMessage());
+            } else {
+                disconnect(e.reasonCode(), "malformed packet: " + e.getMessage());
+            }
         } else if (cause instanceof IOException) {
             broker.log().event("Socket error on client {}, disconnecting: {}", clientId, cause.getMessage());
             ctx.close();
@@ -238,28 +269,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void answerMalformed(MalformedPacketException e) {
-        if (!connectSeen && e.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-            // [MQTT-3.1.2-2] CONNACK 0x01 in 3.1.1 framing, then close
-            channel.writeAndFlush(new Connack(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, Properties.EMPTY))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else if (session != null && version == MqttVersion.MQTT_5) {
-            channel.writeAndFlush(new Disconnect(e.reasonCode(), Properties.EMPTY))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             if (session == null) {
                 broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
+                ctx.close();
             } else {
-                broker.log().event("Client {} has exceeded timeout, disconnecting.", clientId);
+                disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
             }
-            ctx.close();
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -267,7 +285,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (session != null && channel.isWritable()) {
+        if (session != null && pending == null && channel.isWritable()) {
             session.drainQueue();
         }
         ctx.fireChannelWritabilityChanged();
@@ -275,32 +293,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (session != null) {
+        if (session != null && pending == null) {
             broker.metrics().clientDisconnected();
-            if (cleanDisconnect) {
-                broker.log().event("Client {} disconnected.", clientId);
-            } else if (!takenOver) {
-                broker.log().event("Client {} closed its connection.", clientId);
-            }
-            if (!cleanDisconnect && will != null) {
-                PublishInbound.distribute(broker, will);
-            }
-            if (!takenOver) {
-                endSession();
+            Session s = session;
+            Will lastWill = will;
+            if (takenOver) {
+                // The new connection owns the session; a will without delay still goes out.
+                Long delay = lastWill == null ? null : lastWill.properties().fourByte(Property.WILL_DELAY_INTERVAL);
+                if (lastWill != null && (delay == null || delay == 0)) {
+                    broker.distributor().publishWill(lastWill, clientId);
+                }
+            } else {
+                Channel ch = channel;
+                s.onOwner(() -> broker.lifecycle().connectionLost(s, ch, lastWill));
             }
         }
         ctx.fireChannelInactive();
-    }
-
-    /** Unbinds the session; a clean one ends here [MQTT-3.1.2-6]. */
-    private void endSession() {
-        Session s = session;
-        Channel ch = channel;
-        s.onOwner(() -> {
-            s.detach(ch);
-            if (!s.persistent() && !s.isConnected() && !s.isDiscarded()) {
-                broker.sessions().end(s, broker.topics());
-            }
-        });
     }
 }

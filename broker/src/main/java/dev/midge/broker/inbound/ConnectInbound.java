@@ -1,105 +1,182 @@
 package dev.midge.broker.inbound;
 
 import dev.midge.broker.BrokerContext;
+import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.connection.MqttConnection;
+import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
+import dev.midge.codec.packet.Connack;
 import dev.midge.codec.packet.Connect;
 import dev.midge.codec.packet.MqttVersion;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.ReasonCode;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.UUID;
 
 /**
- * CONNECT: client identifier rules, access, and binding a session: a new one, the client's
- * persistent one (session present), or one taken over from a connection still open under the same
- * client id [MQTT-3.1.4-2]. Runs on the new connection's loop; the takeover part runs on the old
- * session's owner loop and hands back.
+ * CONNECT: client identifier rules, keep-alive, access, and binding a session: a new one, the
+ * client's stored one (session present), or one taken over from a connection still open under the
+ * same client id [MQTT-3.1.4-2]. Runs on the new connection's loop; the takeover part runs on the
+ * old session's owner loop and hands back.
  */
 public final class ConnectInbound {
     private ConnectInbound() {
     }
 
-    public static void handle(MqttConnection conn, Connect connect) {
-        BrokerContext broker = conn.broker();
-        if (connect.version() == MqttVersion.MQTT_5) {
-            // MQTT 5 sessions come with the MQTT 5 issue; refuse cleanly rather than half-speak it.
-            conn.refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "MQTT 5 is not supported yet");
-            return;
-        }
-        String clientId = connect.clientId();
-        conn.clientId(clientId.isEmpty() ? null : clientId);
-        if (clientId.isEmpty()) {
-            if (!connect.cleanStart() || connect.version() == MqttVersion.MQTT_3_1) {
-                // [MQTT-3.1.3-8] an empty id needs clean session; MQTT 3.1 requires 1-23 characters
-                conn.refuse(ReasonCode.V3_IDENTIFIER_REJECTED, "empty client id without clean session");
-                return;
-            }
-            // [MQTT-3.1.3-6] the server assigns a unique id
-            clientId = "auto-" + UUID.randomUUID();
-            conn.clientId(clientId);
-        }
-        if (connect.keepAliveSeconds() > broker.config().maxKeepalive()) {
-            // Mosquitto: a 3.x client cannot be told a lower keep-alive, so it is refused
-            conn.refuse(ReasonCode.V3_IDENTIFIER_REJECTED, "keep alive " + connect.keepAliveSeconds()
-                    + " above max_keepalive " + broker.config().maxKeepalive());
-            return;
-        }
-        if (connect.username() == null && !broker.config().allowAnonymous()) {
-            conn.refuse(ReasonCode.V3_NOT_AUTHORIZED, "anonymous access is off (allow_anonymous false)");
-            return;
-        }
-        bind(conn, connect, clientId);
+    /** What the CONNECT settled, carried from the checks to the CONNACK. */
+    private record Accepted(Connect connect, String clientId, boolean assignedId, long expirySeconds,
+                            int keepAlive, boolean serverKeepAlive, Peer peer) {
     }
 
-    private static void bind(MqttConnection conn, Connect connect, String clientId) {
+    public static void handle(MqttConnection conn, Connect connect) {
+        BrokerConfig config = conn.broker().config();
+        boolean v5 = connect.version().isV5();
+        String clientId = connect.clientId();
+        boolean assigned = false;
+        if (clientId.isEmpty()) {
+            if (!v5 && (!connect.cleanStart() || connect.version() == MqttVersion.MQTT_3_1)) {
+                // [MQTT-3.1.3-8] (3.1.1) an empty id needs clean session; MQTT 3.1 requires an id
+                refuse(conn, ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "empty client id without clean session");
+                return;
+            }
+            // [MQTT-3.1.3-6] the server assigns a unique id (MQTT 5 tells it in CONNACK)
+            clientId = "auto-" + UUID.randomUUID();
+            assigned = true;
+        }
+        conn.clientId(clientId);
+        if (connect.properties().string(Property.AUTHENTICATION_METHOD) != null) {
+            refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.BAD_AUTHENTICATION_METHOD,
+                    "authentication method " + connect.properties().string(Property.AUTHENTICATION_METHOD)
+                            + " is not supported");
+            return;
+        }
+        int keepAlive = connect.keepAliveSeconds();
+        boolean serverKeepAlive = false;
+        if (keepAlive > config.maxKeepalive() || keepAlive == 0 && config.maxKeepalive() < 65535) {
+            if (!v5) {
+                // Mosquitto: a 3.x client cannot be told a lower keep-alive, so it is refused
+                refuse(conn, ReasonCode.V3_IDENTIFIER_REJECTED, 0, "keep alive " + keepAlive
+                        + " above max_keepalive " + config.maxKeepalive());
+                return;
+            }
+            // [MQTT-3.2.2-21] the client must use the server keep alive it is given
+            keepAlive = config.maxKeepalive();
+            serverKeepAlive = true;
+        }
+        if (connect.username() == null && !config.allowAnonymous()) {
+            refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
+                    "anonymous access is off (allow_anonymous false)");
+            return;
+        }
+        long expiry = v5 ? orZero(connect.properties().fourByte(Property.SESSION_EXPIRY_INTERVAL))
+                : connect.cleanStart() ? 0 : Session.NEVER_EXPIRES;
+        bind(conn, new Accepted(connect, clientId, assigned, expiry, keepAlive, serverKeepAlive,
+                peer(conn.channel(), connect)));
+    }
+
+    private static long orZero(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    private static Peer peer(Channel channel, Connect connect) {
+        if (!connect.version().isV5()) {
+            return Peer.v3(channel, connect.version());
+        }
+        Properties p = connect.properties();
+        Integer receiveMax = p.integer(Property.RECEIVE_MAXIMUM);
+        Long maxPacket = p.fourByte(Property.MAXIMUM_PACKET_SIZE);
+        Integer aliasMax = p.integer(Property.TOPIC_ALIAS_MAXIMUM);
+        return new Peer(channel, connect.version(), receiveMax == null ? 65535 : receiveMax,
+                maxPacket == null ? Long.MAX_VALUE : maxPacket, aliasMax == null ? 0 : aliasMax);
+    }
+
+    private static void refuse(MqttConnection conn, int v3Code, int v5Code, String why) {
+        boolean v5 = conn.isV5();
+        Properties props = v5 && conn.problemInformation()
+                ? Properties.builder().put(Property.REASON_STRING, why).build() : Properties.EMPTY;
+        conn.refuse(new Connack(false, v5 ? (v5Code == 0 ? ReasonCode.UNSPECIFIED_ERROR : v5Code) : v3Code, props),
+                why);
+    }
+
+    private static void bind(MqttConnection conn, Accepted a) {
         BrokerContext broker = conn.broker();
         EventLoop loop = conn.channel().eventLoop();
-        Session existing = broker.sessions().get(clientId);
+        Session existing = broker.sessions().get(a.clientId());
         if (existing == null) {
-            Session fresh = newSession(broker, clientId, connect, loop);
+            Session fresh = newSession(broker, a, loop);
             existing = broker.sessions().putIfAbsent(fresh);
             if (existing == null) {
-                conn.accepted(fresh, false, connect, clientId);
+                complete(conn, fresh, false, a);
                 return;
             }
         }
         Session found = existing;
-        found.onOwner(() -> takeOver(conn, connect, clientId, found));
+        found.onOwner(() -> takeOver(conn, a, found));
     }
 
     /** On the existing session's owner loop: close its connection, then resume or replace it. */
-    private static void takeOver(MqttConnection conn, Connect connect, String clientId, Session old) {
+    private static void takeOver(MqttConnection conn, Accepted a, Session old) {
         BrokerContext broker = conn.broker();
+        EventLoop loop = conn.channel().eventLoop();
         if (old.isDiscarded()) {
             // It ended between lookup and now: start over on the new connection's loop.
-            conn.channel().eventLoop().execute(() -> bind(conn, connect, clientId));
+            loop.execute(() -> bind(conn, a));
             return;
         }
         Channel oldChannel = old.channel();
         if (oldChannel != null) {
-            oldChannel.pipeline().get(MqttConnection.class).takenOver();
-            old.detach(oldChannel);
-            oldChannel.close();
+            oldChannel.pipeline().get(MqttConnection.class).closeForTakeover();
+            for (var orphan : old.detach(oldChannel)) {
+                old.accept(orphan); // shared messages stay: the same client is back at once
+            }
         }
-        EventLoop loop = conn.channel().eventLoop();
-        if (connect.cleanStart() || !old.persistent()) {
-            // [MQTT-3.1.2-6] clean session: discard the previous session and start a new one
-            Session fresh = newSession(broker, clientId, connect, loop);
-            broker.sessions().end(old, broker.topics());
+        if (a.connect().cleanStart() || !old.persistent()) {
+            // [MQTT-3.1.2-4] clean start: discard the previous session and start a new one
+            Session fresh = newSession(broker, a, loop);
+            broker.lifecycle().end(old);
             if (broker.sessions().putIfAbsent(fresh) != null) {
-                loop.execute(() -> bind(conn, connect, clientId));
+                loop.execute(() -> bind(conn, a));
                 return;
             }
-            loop.execute(() -> conn.accepted(fresh, false, connect, clientId));
+            loop.execute(() -> complete(conn, fresh, false, a));
         } else {
-            // [MQTT-3.1.2-4] resume the stored session; the session present flag says so
+            // [MQTT-3.1.2-5] resume the stored session; the session present flag says so
+            old.expirySeconds(a.expirySeconds());
             old.moveTo(loop);
-            loop.execute(() -> conn.accepted(old, true, connect, clientId));
+            loop.execute(() -> complete(conn, old, true, a));
         }
     }
 
-    private static Session newSession(BrokerContext broker, String clientId, Connect connect, EventLoop loop) {
-        return new Session(clientId, !connect.cleanStart(), broker.sessionLimits(), broker.metrics(), loop);
+    private static Session newSession(BrokerContext broker, Accepted a, EventLoop loop) {
+        return new Session(a.clientId(), a.expirySeconds(), broker.sessionLimits(), broker.metrics(), loop);
+    }
+
+    private static void complete(MqttConnection conn, Session session, boolean present, Accepted a) {
+        conn.accepted(session, a.connect(), new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a)),
+                a.peer(), a.keepAlive());
+    }
+
+    /** What an MQTT 5 client learns about the broker's limits in CONNACK (spec 3.2.2.3). */
+    private static Properties connackProperties(MqttConnection conn, Accepted a) {
+        if (!conn.isV5()) {
+            return Properties.EMPTY;
+        }
+        BrokerConfig config = conn.broker().config();
+        Properties.Builder b = Properties.builder();
+        if (a.assignedId()) {
+            b.put(Property.ASSIGNED_CLIENT_IDENTIFIER, a.clientId());
+        }
+        if (a.serverKeepAlive()) {
+            b.put(Property.SERVER_KEEP_ALIVE, a.keepAlive());
+        }
+        b.put(Property.RECEIVE_MAXIMUM, conn.broker().sessionLimits().maxInflight());
+        b.put(Property.TOPIC_ALIAS_MAXIMUM, config.maxTopicAlias());
+        if (config.maxPacketSize() > 0) {
+            b.put(Property.MAXIMUM_PACKET_SIZE, (long) config.maxPacketSize());
+        }
+        return b.build();
     }
 }

@@ -2,73 +2,116 @@ package dev.midge.broker.inbound;
 
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.connection.MqttConnection;
+import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
+import dev.midge.codec.packet.MqttPacket;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Puback;
 import dev.midge.codec.packet.Pubrec;
 import dev.midge.codec.packet.Qos;
-import dev.midge.codec.packet.Will;
+import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.topic.Topic;
 import io.netty.channel.Channel;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
- * An inbound PUBLISH: validate, QoS 2 de-duplication, retain, route, and the acknowledgement,
- * which goes out only once the store has made the message durable (DESIGN.md, PUBLISH path).
+ * An inbound PUBLISH (topic alias already resolved): validate, flow control, QoS 2
+ * de-duplication, retain, route, and the acknowledgement, which goes out only once the store has
+ * made the message durable (DESIGN.md, PUBLISH path).
  */
 public final class PublishInbound {
+    /** {@link #refusal}'s answer for a message that may be routed. */
+    private static final int ROUTE = -1;
+
     private PublishInbound() {
     }
 
     public static void handle(MqttConnection conn, Publish publish) {
         BrokerContext broker = conn.broker();
         Session session = conn.session();
+        if (!publish.properties().subscriptionIdentifiers().isEmpty()) {
+            // [MQTT-3.3.4-6] a client must not send subscription identifiers
+            conn.disconnect(ReasonCode.PROTOCOL_ERROR, "PUBLISH with a subscription identifier");
+            return;
+        }
+        if (publish.qos() == Qos.EXACTLY_ONCE && conn.isV5()
+                && session.inboundQos2Count() >= broker.sessionLimits().maxInflight()
+                && !session.awaitsPubrel(publish.packetId())) {
+            // [MQTT-3.3.4-8] more unacknowledged QoS 2 messages than the receive maximum we announced
+            conn.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
+            return;
+        }
+        int refusal = refusal(conn, publish);
+        if (refusal == ReasonCode.PAYLOAD_FORMAT_INVALID && publish.qos() == Qos.AT_MOST_ONCE) {
+            // spec 3.3.2.3.2: with no acknowledgement to carry it, the connection is closed
+            conn.disconnect(refusal, "payload is not the UTF-8 its payload format indicator says");
+            return;
+        }
+        switch (publish.qos()) {
+            case AT_MOST_ONCE -> {
+                if (refusal == ROUTE) {
+                    route(broker, conn, publish);
+                }
+            }
+            case AT_LEAST_ONCE -> {
+                int reason = refusal != ROUTE ? refusal : route(broker, conn, publish);
+                acknowledge(broker, conn.channel(), new Puback(publish.packetId(), reason, Properties.EMPTY));
+            }
+            case EXACTLY_ONCE -> {
+                int reason = refusal == ROUTE ? ReasonCode.SUCCESS : refusal;
+                // [MQTT-4.3.3-2] a PUBLISH whose id still awaits PUBREL is a retransmission: no second delivery
+                if (refusal == ROUTE && session.beginInboundQos2(publish.packetId())) {
+                    reason = route(broker, conn, publish);
+                }
+                acknowledge(broker, conn.channel(), new Pubrec(publish.packetId(), reason, Properties.EMPTY));
+            }
+        }
+    }
+
+    /**
+     * Why the message is not routed, as the acknowledgement's reason code (0 for a silent 3.x drop),
+     * or {@link #ROUTE} when it is fine.
+     */
+    private static int refusal(MqttConnection conn, Publish publish) {
+        BrokerContext broker = conn.broker();
         int limit = broker.config().messageSizeLimit();
-        boolean oversized = limit > 0 && publish.payload().length > limit;
-        if (oversized) {
+        if (limit > 0 && publish.payload().length > limit) {
             // Mosquitto's message_size_limit: the message is dropped; QoS 1/2 flows still complete
             broker.log().event("Client {} sent a {} byte message above message_size_limit; dropped.",
                     conn.clientId(), publish.payload().length);
             broker.metrics().publishDropped();
+            return conn.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SUCCESS;
         }
-        switch (publish.qos()) {
-            case AT_MOST_ONCE -> {
-                if (!oversized) {
-                    distribute(broker, Topic.of(publish.topic()), publish);
-                }
-            }
-            case AT_LEAST_ONCE -> {
-                if (!oversized) {
-                    distribute(broker, Topic.of(publish.topic()), publish);
-                }
-                acknowledge(broker, conn.channel(), Puback.of(publish.packetId()));
-            }
-            case EXACTLY_ONCE -> {
-                // [MQTT-4.3.3-2] a PUBLISH whose id still awaits PUBREL is a retransmission: no second delivery
-                if (session.beginInboundQos2(publish.packetId()) && !oversized) {
-                    distribute(broker, Topic.of(publish.topic()), publish);
-                }
-                acknowledge(broker, conn.channel(), Pubrec.of(publish.packetId()));
-            }
+        Integer format = publish.properties().integer(Property.PAYLOAD_FORMAT_INDICATOR);
+        if (format != null && format == 1 && !isUtf8(publish.payload())) {
+            return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4] may be checked by the server
+        }
+        return ROUTE;
+    }
+
+    private static boolean isUtf8(byte[] payload) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 
-    private static void acknowledge(BrokerContext broker, Channel channel, Object ack) {
+    /** Routes and returns the acknowledgement's reason code: 0x10 when nobody subscribed (MQTT 5). */
+    private static int route(BrokerContext broker, MqttConnection conn, Publish publish) {
+        int handed = broker.distributor().distribute(Topic.of(publish.topic()), Message.of(publish, conn.clientId()));
+        return handed == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    }
+
+    private static void acknowledge(BrokerContext broker, Channel channel, MqttPacket ack) {
         broker.durability().afterDurable(channel.eventLoop(),
                 () -> channel.writeAndFlush(ack, channel.voidPromise()));
-    }
-
-    /** Retains (when flagged) and routes a message: client publishes, wills and $SYS alike. */
-    public static void distribute(BrokerContext broker, Topic topic, Publish message) {
-        if (message.retain()) {
-            // [MQTT-3.3.1-5] store it as the topic's retained message (an empty payload clears it)
-            broker.retained().retain(topic, message);
-        }
-        broker.router().route(topic, message);
-    }
-
-    /** Publishes a will message [MQTT-3.1.2-8]. */
-    public static void distribute(BrokerContext broker, Will will) {
-        Publish message = Publish.of(will.topic(), will.payload(), will.qos(), will.retain());
-        distribute(broker, Topic.of(will.topic()), message);
     }
 }

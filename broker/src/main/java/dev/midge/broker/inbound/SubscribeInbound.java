@@ -3,9 +3,13 @@ package dev.midge.broker.inbound;
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.connection.MqttConnection;
 import dev.midge.broker.session.Delivery;
+import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.SharedFilter;
+import dev.midge.broker.subscription.Subscriber;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.packet.Suback;
 import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Subscription;
@@ -14,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SUBSCRIBE: add or replace each subscription [MQTT-3.8.4-3], answer SUBACK with the granted QoS
- * per filter in order [MQTT-3.8.4-5], then send the retained messages that match [MQTT-3.3.1-6].
+ * SUBSCRIBE: add or replace each subscription [MQTT-3.8.4-3] (a {@code $share/} filter joins a
+ * shared group), answer SUBACK with one code per filter in order [MQTT-3.8.4-5], then send the
+ * retained messages that match as the retain handling option says [MQTT-3.3.1-9..11].
  */
 public final class SubscribeInbound {
     private SubscribeInbound() {
@@ -24,24 +29,53 @@ public final class SubscribeInbound {
     public static void handle(MqttConnection conn, Subscribe subscribe) {
         BrokerContext broker = conn.broker();
         Session session = conn.session();
+        List<Integer> ids = subscribe.properties().subscriptionIdentifiers();
+        if (ids.size() > 1) {
+            // spec 3.8.2.1.2: at most one subscription identifier
+            conn.disconnect(ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE with more than one subscription identifier");
+            return;
+        }
+        int subscriptionId = ids.isEmpty() ? 0 : ids.get(0);
         broker.log().event("Received SUBSCRIBE from {}", conn.clientId());
-        List<Integer> granted = new ArrayList<>(subscribe.subscriptions().size());
-        List<TopicFilter> filters = new ArrayList<>(subscribe.subscriptions().size());
+        List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
+        List<Runnable> retainedSends = new ArrayList<>();
         for (Subscription s : subscribe.subscriptions()) {
-            TopicFilter filter = TopicFilter.of(s.filter());
-            session.putSubscription(filter.filter(), s.qos());
-            broker.topics().subscribe(filter, session, s.qos());
-            granted.add(s.qos().value());
-            filters.add(filter);
-            broker.log().event("\t{} (QoS {})", filter, s.qos().value());
+            Subscriber subscriber = new Subscriber(session, s, subscriptionId);
+            if (SharedFilter.isShared(s.filter())) {
+                SharedFilter shared = SharedFilter.parse(s.filter());
+                if (shared == null) {
+                    codes.add(conn.isV5() ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE);
+                    continue;
+                }
+                if (s.noLocal()) {
+                    // [MQTT-3.8.3-4] no local on a shared subscription is a protocol error
+                    conn.disconnect(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription");
+                    return;
+                }
+                session.putSubscription(s.filter(), s);
+                broker.topics().subscribeShared(shared, subscriber);
+                // spec 4.8.2: no retained messages are sent for a shared subscription
+            } else {
+                TopicFilter filter = TopicFilter.of(s.filter());
+                boolean existed = session.putSubscription(s.filter(), s) != null;
+                broker.topics().subscribe(filter, subscriber);
+                if (s.retainHandling() == 0 || s.retainHandling() == 1 && !existed) {
+                    retainedSends.add(() -> sendRetained(broker, session, filter, s, subscriptionId));
+                }
+            }
+            codes.add(s.qos().value());
+            broker.log().event("\t{} (QoS {})", s.filter(), s.qos().value());
         }
-        conn.channel().write(new Suback(subscribe.packetId(), granted, Properties.EMPTY));
-        for (int i = 0; i < filters.size(); i++) {
-            Qos grantedQos = subscribe.subscriptions().get(i).qos();
-            // [MQTT-3.3.1-8] retained messages go out with the retain flag set
-            broker.retained().forEachMatching(filters.get(i), message ->
-                    session.accept(new Delivery(message, Qos.min(message.qos(), grantedQos), true)));
-        }
+        conn.channel().write(new Suback(subscribe.packetId(), codes, Properties.EMPTY));
+        retainedSends.forEach(Runnable::run);
         conn.channel().flush();
+    }
+
+    private static void sendRetained(BrokerContext broker, Session session, TopicFilter filter, Subscription s,
+                                     int subscriptionId) {
+        List<Integer> ids = subscriptionId == 0 ? List.of() : List.of(subscriptionId);
+        broker.retained().forEachMatching(filter, (Message message) ->
+                // [MQTT-3.3.1-8] retained messages go out with the retain flag set
+                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null)));
     }
 }

@@ -3,6 +3,7 @@ package dev.midge.broker.inbound;
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.connection.MqttConnection;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.SharedFilter;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.packet.Unsuback;
@@ -22,11 +23,17 @@ public final class UnsubscribeInbound {
         broker.log().event("Received UNSUBSCRIBE from {}", conn.clientId());
         List<Integer> codes = new ArrayList<>(unsubscribe.filters().size());
         for (String f : unsubscribe.filters()) {
-            TopicFilter filter = TopicFilter.of(f);
-            boolean existed = session.removeSubscription(filter.filter());
-            broker.topics().unsubscribe(filter, session);
+            boolean existed = session.removeSubscription(f);
+            if (SharedFilter.isShared(f)) {
+                SharedFilter shared = SharedFilter.parse(f);
+                if (shared != null) {
+                    broker.topics().unsubscribeShared(shared, session);
+                }
+            } else {
+                broker.topics().unsubscribe(TopicFilter.of(f), session);
+            }
             codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
-            broker.log().event("\t{}", filter);
+            broker.log().event("\t{}", f);
         }
         conn.channel().writeAndFlush(new Unsuback(unsubscribe.packetId(), codes, Properties.EMPTY),
                 conn.channel().voidPromise());

@@ -1,6 +1,6 @@
 package dev.midge.broker.retain;
 
-import dev.midge.codec.packet.Publish;
+import dev.midge.broker.session.Message;
 import dev.midge.codec.topic.Topic;
 import dev.midge.codec.topic.TopicFilter;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +20,8 @@ public final class RetainedMessages {
      * Stores {@code message} as the retained message of its topic, or clears the topic when the
      * payload is empty [MQTT-3.3.1-10] [MQTT-3.3.1-11].
      */
-    public synchronized void retain(Topic topic, Publish message) {
-        if (message.payload().length == 0) {
+    public synchronized void retain(Topic topic, Message message) {
+        if (message.publish().payload().length == 0) {
             clear(topic);
             return;
         }
@@ -57,13 +57,13 @@ public final class RetainedMessages {
     }
 
     /** Calls {@code consumer} with every retained message whose topic {@code filter} matches. */
-    public void forEachMatching(TopicFilter filter, Consumer<Publish> consumer) {
+    public void forEachMatching(TopicFilter filter, Consumer<Message> consumer) {
         match(root, filter, 0, consumer);
     }
 
-    private static void match(Node node, TopicFilter filter, int depth, Consumer<Publish> consumer) {
+    private static void match(Node node, TopicFilter filter, int depth, Consumer<Message> consumer) {
         if (depth == filter.levelCount()) {
-            Publish m = node.message;
+            Message m = node.message;
             if (m != null) {
                 consumer.accept(m);
             }
@@ -72,7 +72,7 @@ public final class RetainedMessages {
         String level = filter.level(depth);
         if (level.equals(TopicFilter.MULTI)) {
             // "a/#" matches "a" itself and everything below it; "#" at the root skips '$' topics
-            Publish m = node.message;
+            Message m = node.message;
             if (m != null && depth > 0) {
                 consumer.accept(m);
             }
@@ -96,8 +96,8 @@ public final class RetainedMessages {
         }
     }
 
-    private static void all(Node node, Consumer<Publish> consumer) {
-        Publish m = node.message;
+    private static void all(Node node, Consumer<Message> consumer) {
+        Message m = node.message;
         if (m != null) {
             consumer.accept(m);
         }
@@ -108,7 +108,7 @@ public final class RetainedMessages {
         final Node parent;
         final String level;
         final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
-        volatile Publish message;
+        volatile Message message;
 
         Node(Node parent, String level) {
             this.parent = parent;

@@ -1,19 +1,24 @@
 package dev.midge.broker.routing;
 
 import dev.midge.broker.session.Delivery;
+import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.SharedGroup;
+import dev.midge.broker.subscription.Subscriber;
 import dev.midge.broker.subscription.TopicTree;
-import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.topic.Topic;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Routes a published message to every session with a matching subscription: one delivery per
- * session, at min(publish QoS, highest granted QoS among its matching subscriptions)
- * [MQTT-3.3.5-1], with the retain flag cleared for live forwarding [MQTT-3.3.1-9].
- * Runs on the publisher's event loop; the sessions take it from there.
+ * Routes a message to every session with a matching subscription: one delivery per session, at
+ * min(publish QoS, highest granted QoS among its matching subscriptions) [MQTT-3.3.5-1], carrying
+ * the identifiers of all of them [MQTT-3.3.4-3], retain flag cleared for live forwarding unless
+ * one of them asked for retain-as-published [MQTT-3.3.1-12] [MQTT-3.3.1-13]; plus one delivery
+ * per matching shared group, to one of its members. Runs on the publisher's event loop.
  */
 public final class Router {
     private final TopicTree tree;
@@ -23,13 +28,68 @@ public final class Router {
     }
 
     /** Returns the number of sessions the message was handed to. */
-    public int route(Topic topic, Publish message) {
-        Map<Session, Qos> targets = new IdentityHashMap<>();
-        tree.match(topic, (session, granted) -> targets.merge(session, granted, Qos::max));
-        for (Map.Entry<Session, Qos> e : targets.entrySet()) {
-            Qos qos = Qos.min(message.qos(), e.getValue());
-            e.getKey().enqueue(new Delivery(message, qos, false));
+    public int route(Topic topic, Message message) {
+        Map<Session, Target> targets = new IdentityHashMap<>();
+        List<SharedGroup> groups = new ArrayList<>(0);
+        tree.match(topic, new TopicTree.Visitor() {
+            @Override
+            public void subscriber(Subscriber s) {
+                if (s.options().noLocal() && s.session().clientId().equals(message.origin())) {
+                    return; // [MQTT-3.8.3-3] not back to the publisher
+                }
+                targets.computeIfAbsent(s.session(), k -> new Target()).add(s);
+            }
+
+            @Override
+            public void shared(SharedGroup group) {
+                groups.add(group);
+            }
+        });
+        for (Map.Entry<Session, Target> e : targets.entrySet()) {
+            Target t = e.getValue();
+            e.getKey().enqueue(new Delivery(message, Qos.min(message.qos(), t.qos), t.retainAsPublished
+                    && message.retain(), t.ids == null ? List.of() : t.ids, null));
         }
-        return targets.size();
+        int handed = targets.size();
+        for (SharedGroup group : groups) {
+            if (deliverShared(group, message, null)) {
+                handed++;
+            }
+        }
+        return handed;
+    }
+
+    /**
+     * Hands a message to one member of a shared group other than {@code except}; used for new
+     * messages and for those a leaving member did not acknowledge. Returns false when the group has
+     * no other member.
+     */
+    public static boolean deliverShared(SharedGroup group, Message message, Session except) {
+        Subscriber member = group.pick(except);
+        if (member == null) {
+            return false;
+        }
+        List<Integer> ids = member.subscriptionId() == 0 ? List.of() : List.of(member.subscriptionId());
+        member.session().enqueue(new Delivery(message, Qos.min(message.qos(), member.options().qos()),
+                member.options().retainAsPublished() && message.retain(), ids, group));
+        return true;
+    }
+
+    /** The merged view of one session's matching subscriptions. */
+    private static final class Target {
+        Qos qos = Qos.AT_MOST_ONCE;
+        boolean retainAsPublished;
+        List<Integer> ids;
+
+        void add(Subscriber s) {
+            qos = Qos.max(qos, s.options().qos());
+            retainAsPublished |= s.options().retainAsPublished();
+            if (s.subscriptionId() != 0) {
+                if (ids == null) {
+                    ids = new ArrayList<>(2);
+                }
+                ids.add(s.subscriptionId());
+            }
+        }
     }
 }

@@ -1,11 +1,19 @@
 package dev.midge.broker.session;
 
-import dev.midge.codec.packet.Publish;
+import dev.midge.broker.subscription.SharedGroup;
 import dev.midge.codec.packet.Qos;
+import java.util.List;
 
 /**
- * A message on its way to one session: the routed message (shared by every subscriber), the QoS
- * it is delivered at and the retain flag it carries out.
+ * A message on its way to one session: the message (shared by every subscriber), the QoS it is
+ * delivered at, the retain flag it carries out, the identifiers of the subscriptions it matched,
+ * and the shared group it came through (null for a plain subscription), so that a member that
+ * leaves can hand it on.
  */
-public record Delivery(Publish message, Qos qos, boolean retain) {
+public record Delivery(Message message, Qos qos, boolean retain, List<Integer> subscriptionIds,
+                       SharedGroup sharedGroup) {
+
+    public static Delivery of(Message message, Qos qos, boolean retain) {
+        return new Delivery(message, qos, retain, List.of(), null);
+    }
 }

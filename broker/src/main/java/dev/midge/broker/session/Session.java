@@ -1,24 +1,24 @@
 package dev.midge.broker.session;
 
 import dev.midge.broker.sys.BrokerMetrics;
-import dev.midge.codec.packet.Publish;
-import dev.midge.codec.packet.Pubrel;
-import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The state the broker keeps for one client id: subscriptions, outbound messages in flight and
- * queued, inbound QoS 2 packet ids awaiting PUBREL.
+ * The state the broker keeps for one client id: subscriptions, the outbound flow, inbound QoS 2
+ * packet ids awaiting PUBREL, and while the client is away its expiry timer and delayed will.
  *
  * <p>Ownership (DESIGN.md rules 1-3): everything is read and changed on the {@link #owner()} event
  * loop only, which is the loop of the client's current connection (or of its last one while it is
@@ -27,31 +27,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is forwarded.
  */
 public final class Session {
+    /** Session expiry interval meaning "never expires" (spec 3.1.2.11.2). */
+    public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+
     private final String clientId;
-    private final boolean persistent;
-    private final SessionLimits limits;
-    private final BrokerMetrics metrics;
+    private final Outbound outbound;
 
     private volatile EventLoop owner;
+    private volatile boolean online;
     private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     // Owner-loop state below.
-    private Channel channel;
+    private long expirySeconds;
+    private Peer peer;
     private boolean discarded;
-    private final Map<String, Qos> subscriptions = new HashMap<>();
-    private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final Set<Integer> awaitingPubrel = new HashSet<>();
-    private int nextPacketId = 1;
-    private long dropped;
+    private ScheduledFuture<?> expiryTimer;
+    private Will pendingWill;
+    private ScheduledFuture<?> willTimer;
 
-    public Session(String clientId, boolean persistent, SessionLimits limits, BrokerMetrics metrics,
+    /**
+     * @param expirySeconds how long the session outlives its connection: 0 ends it with the
+     *                      connection, {@link #NEVER_EXPIRES} keeps it (MQTT 3.x persistent sessions)
+     */
+    public Session(String clientId, long expirySeconds, SessionLimits limits, BrokerMetrics metrics,
                    EventLoop owner) {
         this.clientId = clientId;
-        this.persistent = persistent;
-        this.limits = limits;
-        this.metrics = metrics;
+        this.expirySeconds = expirySeconds;
+        this.outbound = new Outbound(limits, metrics);
         this.owner = owner;
     }
 
@@ -59,13 +64,28 @@ public final class Session {
         return clientId;
     }
 
-    /** False for a clean session, which ends with its connection. */
+    public long expirySeconds() {
+        return expirySeconds;
+    }
+
+    /** A DISCONNECT may change the interval [MQTT-3.14.2-2]; the caller checks the 0 rule. */
+    public void expirySeconds(long seconds) {
+        assertOwner();
+        this.expirySeconds = seconds;
+    }
+
+    /** False for a session that ends with its connection (clean session, expiry 0). */
     public boolean persistent() {
-        return persistent;
+        return expirySeconds > 0;
     }
 
     public EventLoop owner() {
         return owner;
+    }
+
+    /** Whether a connection is bound; readable from any thread (shared-group member choice). */
+    public boolean isOnline() {
+        return online;
     }
 
     /** Runs {@code task} on the owner loop: now when called there, else forwarded (also across a move). */
@@ -104,46 +124,57 @@ public final class Session {
         }
     }
 
+    /** Delivers now when the window and the socket allow, else queues within the limit. */
+    public void accept(Delivery d) {
+        assertOwner();
+        if (!discarded) {
+            outbound.accept(d);
+        }
+    }
+
     // ---- connection lifecycle (owner loop) ------------------------------------------------
 
     /**
-     * Binds the session to a newly accepted connection on the owner loop. A resumed session sends
-     * again, in order, every PUBLISH not yet acknowledged (DUP set) and every PUBREL not yet
-     * completed [MQTT-4.4.0-1], then what queued up while the client was away.
+     * Binds the session to a newly accepted connection on the owner loop: cancels the expiry timer
+     * and a delayed will [MQTT-3.1.3-9], resends what is in flight and sends what queued up.
      */
-    public void attach(Channel ch) {
+    public void attach(Peer p) {
         assertOwner();
-        this.channel = ch;
-        for (OutboundFlight f : inflight.values()) {
-            if (f.released) {
-                ch.write(Pubrel.of(f.publish.packetId()));
-            } else {
-                ch.write(f.publish.withDup());
-            }
-        }
-        drainQueue();
-        ch.flush();
+        cancelTimers();
+        pendingWill = null;
+        this.peer = p;
+        this.online = true;
+        outbound.attach(p);
+        p.channel().flush();
     }
 
-    /** Unbinds the connection, if it is still the current one; state stays for a persistent session. */
-    public void detach(Channel ch) {
+    /**
+     * Unbinds the connection, if it is still the current one; returns the deliveries that came
+     * through shared subscriptions and were not acknowledged, for another member to take.
+     */
+    public List<Delivery> detach(Channel ch) {
         assertOwner();
-        if (channel == ch) {
-            channel = null;
+        if (peer == null || peer.channel() != ch) {
+            return List.of();
         }
+        peer = null;
+        online = false;
+        outbound.detach();
+        return outbound.takeShared();
     }
 
     public boolean isConnected() {
-        return channel != null;
+        return peer != null;
     }
 
     public Channel channel() {
-        return channel;
+        return peer == null ? null : peer.channel();
     }
 
     /** Hands the session to another event loop (takeover). Called on the current owner. */
     public void moveTo(EventLoop newOwner) {
         assertOwner();
+        cancelTimers();
         this.owner = newOwner;
     }
 
@@ -151,9 +182,10 @@ public final class Session {
     public void discard() {
         assertOwner();
         discarded = true;
-        channel = null;
-        inflight.clear();
-        queue.clear();
+        online = false;
+        peer = null;
+        cancelTimers();
+        outbound.clear();
         awaitingPubrel.clear();
         inbox.clear();
     }
@@ -162,12 +194,53 @@ public final class Session {
         return discarded;
     }
 
+    // ---- expiry and delayed will (owner loop) ----------------------------------------------------
+
+    /** Arms the expiry timer of a session whose client went away. */
+    public void expireAfter(long seconds, Runnable onExpiry) {
+        assertOwner();
+        expiryTimer = owner.schedule(onExpiry, seconds, TimeUnit.SECONDS);
+    }
+
+    /** Keeps a will to publish after {@code delaySeconds} unless the client returns first. */
+    public void delayWill(Will will, long delaySeconds, Runnable publish) {
+        assertOwner();
+        pendingWill = will;
+        willTimer = owner.schedule(() -> {
+            pendingWill = null;
+            publish.run();
+        }, delaySeconds, TimeUnit.SECONDS);
+    }
+
+    /** The delayed will not yet published, taken (the session is ending: it goes out now). */
+    public Will takePendingWill() {
+        assertOwner();
+        Will w = pendingWill;
+        pendingWill = null;
+        if (willTimer != null) {
+            willTimer.cancel(false);
+            willTimer = null;
+        }
+        return w;
+    }
+
+    private void cancelTimers() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+        if (willTimer != null) {
+            willTimer.cancel(false);
+            willTimer = null;
+        }
+    }
+
     // ---- subscriptions (owner loop; the topic tree is updated by the caller) ------------------
 
-    /** Records a subscription; returns the QoS it replaced, or null. */
-    public Qos putSubscription(String filter, Qos qos) {
+    /** Records a subscription; returns the one it replaced, or null. */
+    public Subscription putSubscription(String filter, Subscription options) {
         assertOwner();
-        return subscriptions.put(filter, qos);
+        return subscriptions.put(filter, options);
     }
 
     public boolean removeSubscription(String filter) {
@@ -175,105 +248,34 @@ public final class Session {
         return subscriptions.remove(filter) != null;
     }
 
-    public Map<String, Qos> subscriptions() {
+    public Map<String, Subscription> subscriptions() {
         assertOwner();
         return Map.copyOf(subscriptions);
     }
 
-    // ---- outbound flow (owner loop) ------------------------------------------------------------
+    // ---- outbound acknowledgements (owner loop) --------------------------------------------------
 
-    /** Delivers now when the window and the socket allow, else queues within the limit. */
-    public void accept(Delivery d) {
-        assertOwner();
-        if (discarded) {
-            return;
-        }
-        if (channel != null && queue.isEmpty() && canSendNow(d.qos())) {
-            send(d);
-            return;
-        }
-        if (d.qos() == Qos.AT_MOST_ONCE && channel == null) {
-            // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients.
-            return;
-        }
-        if (queue.size() >= limits.maxQueued()) {
-            dropped++;
-            metrics.publishDropped();
-            return;
-        }
-        queue.add(d);
-    }
-
-    private boolean canSendNow(Qos qos) {
-        return channel.isWritable() && (qos == Qos.AT_MOST_ONCE || inflight.size() < limits.maxInflight());
-    }
-
-    private void send(Delivery d) {
-        Publish out;
-        if (d.qos() == Qos.AT_MOST_ONCE) {
-            out = d.message().forDelivery(Qos.AT_MOST_ONCE, d.retain(), 0);
-        } else {
-            out = d.message().forDelivery(d.qos(), d.retain(), allocatePacketId());
-            inflight.put(out.packetId(), new OutboundFlight(out));
-        }
-        channel.writeAndFlush(out, channel.voidPromise());
-    }
-
-    /** Sends queued messages while the socket is writable and the inflight window has room. */
-    public void drainQueue() {
-        assertOwner();
-        while (channel != null && !queue.isEmpty() && canSendNow(queue.peek().qos())) {
-            send(queue.poll());
-        }
-    }
-
-    private int allocatePacketId() {
-        // The window is far below 65535, so a free id is always found.
-        while (true) {
-            int id = nextPacketId;
-            nextPacketId = id == 0xFFFF ? 1 : id + 1;
-            if (!inflight.containsKey(id)) {
-                return id;
-            }
-        }
-    }
-
-    /** PUBACK for an outbound QoS 1 message: it is done. Returns false for an unknown id. */
+    /** PUBACK for an outbound QoS 1 message; false for an unknown id. */
     public boolean onPuback(int packetId) {
         assertOwner();
-        OutboundFlight f = inflight.get(packetId);
-        if (f == null || f.publish.qos() != Qos.AT_LEAST_ONCE) {
-            return false;
-        }
-        inflight.remove(packetId);
-        drainQueue();
-        return true;
+        return outbound.onPuback(packetId);
     }
 
-    /** PUBREC for an outbound QoS 2 message: answer PUBREL [MQTT-4.3.3-3]. Returns false if unknown. */
-    public boolean onPubrec(int packetId) {
+    /** PUBREC for an outbound QoS 2 message; {@code error} when its reason code is 0x80 or more. */
+    public boolean onPubrec(int packetId, boolean error) {
         assertOwner();
-        OutboundFlight f = inflight.get(packetId);
-        if (f == null || f.publish.qos() != Qos.EXACTLY_ONCE) {
-            return false;
-        }
-        f.released = true;
-        if (channel != null) {
-            channel.writeAndFlush(Pubrel.of(packetId), channel.voidPromise());
-        }
-        return true;
+        return outbound.onPubrec(packetId, error);
     }
 
-    /** PUBCOMP for an outbound QoS 2 message: it is done. Returns false for an unknown id. */
     public boolean onPubcomp(int packetId) {
         assertOwner();
-        OutboundFlight f = inflight.get(packetId);
-        if (f == null || !f.released) {
-            return false;
-        }
-        inflight.remove(packetId);
-        drainQueue();
-        return true;
+        return outbound.onPubcomp(packetId);
+    }
+
+    /** The socket can take more: send what waits. */
+    public void drainQueue() {
+        assertOwner();
+        outbound.drain();
     }
 
     // ---- inbound QoS 2 (owner loop) -------------------------------------------------------------
@@ -293,20 +295,31 @@ public final class Session {
         return awaitingPubrel.remove(packetId);
     }
 
+    public boolean awaitsPubrel(int packetId) {
+        assertOwner();
+        return awaitingPubrel.contains(packetId);
+    }
+
+    /** Inbound QoS 2 messages received and not yet released, for the receive maximum. */
+    public int inboundQos2Count() {
+        assertOwner();
+        return awaitingPubrel.size();
+    }
+
     // ---- observation -----------------------------------------------------------------------------
 
     public int inflightCount() {
         assertOwner();
-        return inflight.size();
+        return outbound.inflightCount();
     }
 
     public int queuedCount() {
         assertOwner();
-        return queue.size();
+        return outbound.queuedCount();
     }
 
     public long droppedCount() {
         assertOwner();
-        return dropped;
+        return outbound.droppedCount();
     }
 }

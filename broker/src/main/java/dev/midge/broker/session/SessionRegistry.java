@@ -1,5 +1,6 @@
 package dev.midge.broker.session;
 
+import dev.midge.broker.subscription.SharedFilter;
 import dev.midge.broker.subscription.TopicTree;
 import dev.midge.codec.topic.TopicFilter;
 import java.util.Collection;
@@ -21,16 +22,6 @@ public final class SessionRegistry {
         return sessions.putIfAbsent(fresh.clientId(), fresh);
     }
 
-    /** Replaces {@code old} with {@code fresh} only if {@code old} is still the registered one. */
-    public boolean replace(Session old, Session fresh) {
-        return sessions.replace(old.clientId(), old, fresh);
-    }
-
-    /** Removes {@code session} only if it is still the registered one. */
-    public boolean remove(Session session) {
-        return sessions.remove(session.clientId(), session);
-    }
-
     /**
      * Ends a session on its owner loop: unregisters it (if still registered), removes its
      * subscriptions from the topic tree and drops its state.
@@ -38,7 +29,11 @@ public final class SessionRegistry {
     public void end(Session session, TopicTree tree) {
         sessions.remove(session.clientId(), session);
         for (String filter : session.subscriptions().keySet()) {
-            tree.unsubscribe(TopicFilter.of(filter), session);
+            if (SharedFilter.isShared(filter)) {
+                tree.unsubscribeShared(SharedFilter.parse(filter), session);
+            } else {
+                tree.unsubscribe(TopicFilter.of(filter), session);
+            }
         }
         session.discard();
     }

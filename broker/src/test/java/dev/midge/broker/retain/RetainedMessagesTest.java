@@ -2,6 +2,7 @@ package dev.midge.broker.retain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.midge.broker.session.Message;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.topic.Topic;
@@ -11,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RetainedMessagesTest {
-    private static Publish msg(String topic, String payload) {
-        return Publish.of(topic, payload.getBytes(), Qos.AT_MOST_ONCE, true);
+    private static Message msg(String topic, String payload) {
+        return Message.of(Publish.of(topic, payload.getBytes(), Qos.AT_MOST_ONCE, true), "publisher");
     }
 
     private static List<String> topics(RetainedMessages r, String filter) {

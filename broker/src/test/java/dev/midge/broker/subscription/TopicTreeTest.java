@@ -6,10 +6,10 @@ import dev.midge.broker.session.Session;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
 import dev.midge.codec.topic.Topic;
 import dev.midge.codec.topic.TopicFilter;
 import io.netty.channel.DefaultEventLoop;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,23 +27,38 @@ class TopicTreeTest {
     private static final DefaultEventLoop LOOP = new DefaultEventLoop();
 
     private static Session session(String id) {
-        return new Session(id, false, new SessionLimits(20, 100), new BrokerMetrics(), LOOP);
+        return new Session(id, 0, new SessionLimits(20, 100), new BrokerMetrics(), LOOP);
     }
 
+    private static boolean subscribe(TopicTree tree, String filter, Session s, Qos qos) {
+        return tree.subscribe(TopicFilter.of(filter), new Subscriber(s, Subscription.of(filter, qos), 0));
+    }
+
+    /** Each plain subscriber's highest QoS, and shared groups by name. */
     private static Map<String, Qos> match(TopicTree tree, String topic) {
         Map<String, Qos> out = new HashMap<>();
-        tree.match(Topic.of(topic), (s, q) -> out.merge(s.clientId(), q, Qos::max));
+        tree.match(Topic.of(topic), new TopicTree.Visitor() {
+            @Override
+            public void subscriber(Subscriber s) {
+                out.merge(s.session().clientId(), s.options().qos(), Qos::max);
+            }
+
+            @Override
+            public void shared(SharedGroup group) {
+                out.put("$share/" + group.name(), Qos.AT_MOST_ONCE);
+            }
+        });
         return out;
     }
 
     @Test
     void match_wildcardsAndSystemTopics() {
         TopicTree tree = new TopicTree();
-        tree.subscribe(TopicFilter.of("a/b"), session("exact"), Qos.AT_LEAST_ONCE);
-        tree.subscribe(TopicFilter.of("a/+"), session("plus"), Qos.AT_MOST_ONCE);
-        tree.subscribe(TopicFilter.of("a/#"), session("hash"), Qos.EXACTLY_ONCE);
-        tree.subscribe(TopicFilter.of("#"), session("all"), Qos.AT_MOST_ONCE);
-        tree.subscribe(TopicFilter.of("$SYS/#"), session("sys"), Qos.AT_MOST_ONCE);
+        subscribe(tree, "a/b", session("exact"), Qos.AT_LEAST_ONCE);
+        subscribe(tree, "a/+", session("plus"), Qos.AT_MOST_ONCE);
+        subscribe(tree, "a/#", session("hash"), Qos.EXACTLY_ONCE);
+        subscribe(tree, "#", session("all"), Qos.AT_MOST_ONCE);
+        subscribe(tree, "$SYS/#", session("sys"), Qos.AT_MOST_ONCE);
         assertThat(match(tree, "a/b").keySet()).containsExactlyInAnyOrder("exact", "plus", "hash", "all");
         assertThat(match(tree, "a").keySet()).containsExactlyInAnyOrder("hash", "all");
         assertThat(match(tree, "a/b/c").keySet()).containsExactlyInAnyOrder("hash", "all");
@@ -54,8 +69,8 @@ class TopicTreeTest {
     void subscribe_sameFilterTwice_replacesAndCountsOnce() {
         TopicTree tree = new TopicTree();
         Session s = session("s");
-        assertThat(tree.subscribe(TopicFilter.of("x/+"), s, Qos.AT_MOST_ONCE)).isFalse();
-        assertThat(tree.subscribe(TopicFilter.of("x/+"), s, Qos.EXACTLY_ONCE)).isTrue();
+        assertThat(subscribe(tree, "x/+", s, Qos.AT_MOST_ONCE)).isFalse();
+        assertThat(subscribe(tree, "x/+", s, Qos.EXACTLY_ONCE)).isTrue();
         assertThat(tree.size()).isEqualTo(1);
         assertThat(match(tree, "x/y")).containsEntry("s", Qos.EXACTLY_ONCE);
     }
@@ -64,7 +79,7 @@ class TopicTreeTest {
     void unsubscribe_last_prunesAndStopsMatching() {
         TopicTree tree = new TopicTree();
         Session s = session("s");
-        tree.subscribe(TopicFilter.of("deep/a/b/c"), s, Qos.AT_MOST_ONCE);
+        subscribe(tree, "deep/a/b/c", s, Qos.AT_MOST_ONCE);
         assertThat(tree.unsubscribe(TopicFilter.of("deep/a/b/c"), s)).isTrue();
         assertThat(tree.unsubscribe(TopicFilter.of("deep/a/b/c"), s)).isFalse();
         assertThat(tree.size()).isZero();
@@ -103,7 +118,7 @@ class TopicTreeTest {
         TopicTree tree = new TopicTree();
         Map<String, Session> sessions = new HashMap<>();
         for (Sub s : subs) {
-            tree.subscribe(TopicFilter.of(s.filter()), sessions.computeIfAbsent(s.client(), TopicTreeTest::session),
+            subscribe(tree, s.filter(), sessions.computeIfAbsent(s.client(), TopicTreeTest::session),
                     Qos.AT_MOST_ONCE);
         }
         Set<String> expected = new HashSet<>();
@@ -112,8 +127,6 @@ class TopicTreeTest {
                 expected.add(s.client());
             }
         }
-        List<String> visited = new ArrayList<>();
-        tree.match(Topic.of(topic), (s, q) -> visited.add(s.clientId()));
-        assertThat(new HashSet<>(visited)).isEqualTo(expected);
+        assertThat(match(tree, topic).keySet()).isEqualTo(expected);
     }
 }

@@ -1,0 +1,40 @@
+package dev.midge.broker.routing;
+
+import dev.midge.broker.retain.RetainedMessages;
+import dev.midge.broker.session.Message;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Property;
+import dev.midge.codec.packet.Publish;
+import dev.midge.codec.packet.Will;
+import dev.midge.codec.topic.Topic;
+
+/**
+ * Where every message enters the broker's routing, whatever its source: client publishes, wills
+ * and $SYS. Retains it when flagged, then routes it.
+ */
+public final class Distributor {
+    private final RetainedMessages retained;
+    private final Router router;
+
+    public Distributor(RetainedMessages retained, Router router) {
+        this.retained = retained;
+        this.router = router;
+    }
+
+    /** Retains (when flagged) and routes; returns the number of sessions it was handed to. */
+    public int distribute(Topic topic, Message message) {
+        if (message.retain()) {
+            // [MQTT-3.3.1-5] store it as the topic's retained message (an empty payload clears it)
+            retained.retain(topic, message);
+        }
+        return router.route(topic, message);
+    }
+
+    /** Publishes a will message with its properties [MQTT-3.1.2-8] [MQTT-3.1.3-10]. */
+    public void publishWill(Will will, String clientId) {
+        Properties props = will.properties().toBuilder().remove(Property.WILL_DELAY_INTERVAL)
+                .build();
+        Publish p = new Publish(will.topic(), will.payload(), will.qos(), will.retain(), false, 0, props);
+        distribute(Topic.of(will.topic()), Message.of(p, clientId));
+    }
+}

@@ -1,0 +1,221 @@
+package dev.midge.broker.session;
+
+import dev.midge.broker.sys.BrokerMetrics;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Property;
+import dev.midge.codec.packet.Publish;
+import dev.midge.codec.packet.Pubrel;
+import dev.midge.codec.packet.Qos;
+import dev.midge.codec.wire.PacketEncoder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A session's messages towards its client: the inflight window (packet ids, QoS 1/2 awaiting
+ * acknowledgement, at most min(max_inflight_messages, the client's receive maximum)), the queue
+ * behind it, and topic aliases for the current connection. Owned by the session's event loop.
+ */
+final class Outbound {
+    private final SessionLimits limits;
+    private final BrokerMetrics metrics;
+    private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final Map<String, Integer> aliases = new HashMap<>();
+    private Peer peer;
+    private int nextPacketId = 1;
+    private long dropped;
+
+    Outbound(SessionLimits limits, BrokerMetrics metrics) {
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    /** Binds a new connection: aliases start afresh [MQTT-3.3.2-7]; unacknowledged messages go again. */
+    void attach(Peer p) {
+        this.peer = p;
+        aliases.clear();
+        for (OutboundFlight f : inflight.values()) {
+            if (f.released) {
+                p.channel().write(Pubrel.of(f.publish.packetId()));
+            } else {
+                // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, in order
+                p.channel().write(withAlias(f.publish.withDup()));
+            }
+        }
+        drain();
+    }
+
+    void detach() {
+        peer = null;
+    }
+
+    void accept(Delivery d) {
+        if (peer != null && queue.isEmpty() && canSendNow(d.qos())) {
+            send(d);
+            return;
+        }
+        if (d.qos() == Qos.AT_MOST_ONCE && peer == null) {
+            // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients.
+            return;
+        }
+        if (queue.size() >= limits.maxQueued()) {
+            drop();
+            return;
+        }
+        queue.add(d);
+    }
+
+    private void drop() {
+        dropped++;
+        metrics.publishDropped();
+    }
+
+    private int window() {
+        return Math.min(limits.maxInflight(), peer.receiveMaximum());
+    }
+
+    private boolean canSendNow(Qos qos) {
+        return peer.channel().isWritable() && (qos == Qos.AT_MOST_ONCE || inflight.size() < window());
+    }
+
+    private void send(Delivery d) {
+        long now = System.nanoTime();
+        if (d.message().expired(now)) {
+            return; // [MQTT-3.3.2-5] an expired message is not delivered
+        }
+        boolean qos0 = d.qos() == Qos.AT_MOST_ONCE;
+        Publish out = d.message().toSubscriber(d.qos(), d.retain(), qos0 ? 0 : allocatePacketId(),
+                d.subscriptionIds(), now);
+        if (PacketEncoder.size(out, peer.version()) > peer.maximumPacketSize()) {
+            drop(); // [MQTT-3.1.2-25] never send a packet above the client's maximum packet size
+            return;
+        }
+        if (!qos0) {
+            inflight.put(out.packetId(), new OutboundFlight(out, d));
+        }
+        peer.channel().writeAndFlush(withAlias(out), peer.channel().voidPromise());
+    }
+
+    /** Replaces a repeated topic by its alias when the client allows aliases (spec 3.3.2.3.4). */
+    private Publish withAlias(Publish p) {
+        if (peer.topicAliasMaximum() == 0 || !peer.version().isV5()) {
+            return p;
+        }
+        Integer alias = aliases.get(p.topic());
+        if (alias != null) {
+            return new Publish("", p.payload(), p.qos(), p.retain(), p.dup(), p.packetId(),
+                    p.properties().toBuilder().put(Property.TOPIC_ALIAS, alias).build());
+        }
+        if (aliases.size() < peer.topicAliasMaximum()) {
+            int fresh = aliases.size() + 1;
+            aliases.put(p.topic(), fresh);
+            Properties props = p.properties().toBuilder().put(Property.TOPIC_ALIAS, fresh).build();
+            return new Publish(p.topic(), p.payload(), p.qos(), p.retain(), p.dup(), p.packetId(), props);
+        }
+        return p;
+    }
+
+    /** Sends queued messages while the socket is writable and the inflight window has room. */
+    void drain() {
+        while (peer != null && !queue.isEmpty() && canSendNow(queue.peek().qos())) {
+            send(queue.poll());
+        }
+    }
+
+    private int allocatePacketId() {
+        // The window is at most 65535 wide and checked before allocation, so a free id exists.
+        while (true) {
+            int id = nextPacketId;
+            nextPacketId = id == 0xFFFF ? 1 : id + 1;
+            if (!inflight.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    boolean onPuback(int packetId) {
+        OutboundFlight f = inflight.get(packetId);
+        if (f == null || f.publish.qos() != Qos.AT_LEAST_ONCE) {
+            return false;
+        }
+        inflight.remove(packetId);
+        drain();
+        return true;
+    }
+
+    /** PUBREC: answer PUBREL [MQTT-4.3.3-3], or end the flow when the reason code is an error. */
+    boolean onPubrec(int packetId, boolean error) {
+        OutboundFlight f = inflight.get(packetId);
+        if (f == null || f.publish.qos() != Qos.EXACTLY_ONCE || f.released) {
+            return false;
+        }
+        if (error) {
+            // spec 4.3.3: a PUBREC with a reason code of 0x80 or more ends the flow
+            inflight.remove(packetId);
+            drain();
+            return true;
+        }
+        f.released = true;
+        if (peer != null) {
+            peer.channel().writeAndFlush(Pubrel.of(packetId), peer.channel().voidPromise());
+        }
+        return true;
+    }
+
+    boolean onPubcomp(int packetId) {
+        OutboundFlight f = inflight.get(packetId);
+        if (f == null || !f.released) {
+            return false;
+        }
+        inflight.remove(packetId);
+        drain();
+        return true;
+    }
+
+    /**
+     * Removes and returns the deliveries that came through a shared subscription and that the
+     * client has not yet received for sure (queued, or sent and not acknowledged / PUBREC'd), so
+     * that another member of the group gets them.
+     */
+    List<Delivery> takeShared() {
+        List<Delivery> out = new ArrayList<>();
+        for (Iterator<OutboundFlight> it = inflight.values().iterator(); it.hasNext(); ) {
+            OutboundFlight f = it.next();
+            if (f.delivery.sharedGroup() != null && !f.released) {
+                out.add(f.delivery);
+                it.remove();
+            }
+        }
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.sharedGroup() != null) {
+                out.add(d);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    void clear() {
+        inflight.clear();
+        queue.clear();
+        aliases.clear();
+    }
+
+    int inflightCount() {
+        return inflight.size();
+    }
+
+    int queuedCount() {
+        return queue.size();
+    }
+
+    long droppedCount() {
+        return dropped;
+    }
+}

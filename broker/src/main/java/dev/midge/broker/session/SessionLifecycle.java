@@ -1,0 +1,81 @@
+package dev.midge.broker.session;
+
+import dev.midge.broker.routing.Router;
+import dev.midge.broker.subscription.TopicTree;
+import dev.midge.codec.packet.Property;
+import dev.midge.codec.packet.Will;
+import io.netty.channel.Channel;
+import java.util.function.BiConsumer;
+
+/**
+ * What happens to a session when its connection ends and while its client is away: shared
+ * messages handed to another group member, the will (now or after its delay), the session's
+ * end or its expiry timer (spec 3.1.2.5, 3.1.2.11.2, 3.1.3.2.2). Runs on the session's owner loop.
+ */
+public final class SessionLifecycle {
+    private final SessionRegistry registry;
+    private final TopicTree tree;
+    private final BiConsumer<Will, String> willPublisher;
+
+    public SessionLifecycle(SessionRegistry registry, TopicTree tree, BiConsumer<Will, String> willPublisher) {
+        this.registry = registry;
+        this.tree = tree;
+        this.willPublisher = willPublisher;
+    }
+
+    /**
+     * The session's connection {@code ch} has closed. {@code will} is the will to publish, or null
+     * when there is none or the client disconnected normally.
+     */
+    public void connectionLost(Session s, Channel ch, Will will) {
+        if (s.channel() != ch || s.isDiscarded()) {
+            return; // taken over meanwhile: the new connection owns what happens next
+        }
+        for (Delivery d : s.detach(ch)) {
+            // spec 4.8.2: a member that leaves passes unacknowledged shared messages on
+            if (!Router.deliverShared(d.sharedGroup(), d.message(), s)) {
+                s.accept(d);
+            }
+        }
+        if (will != null) {
+            long delay = willDelay(will);
+            if (delay == 0 || !s.persistent()) {
+                // [MQTT-3.1.2-8] at the latest when the session ends
+                willPublisher.accept(will, s.clientId());
+            } else {
+                s.delayWill(will, Math.min(delay, s.expirySeconds()), () -> willPublisher.accept(will, s.clientId()));
+            }
+        }
+        if (!s.persistent()) {
+            end(s);
+        } else if (s.expirySeconds() != Session.NEVER_EXPIRES) {
+            s.expireAfter(s.expirySeconds(), () -> end(s));
+        }
+    }
+
+    /** A client that went away before its CONNACK: its session lives on only if it is persistent. */
+    public void abandoned(Session s) {
+        if (!s.persistent()) {
+            end(s);
+        } else if (s.expirySeconds() != Session.NEVER_EXPIRES && !s.isConnected()) {
+            s.expireAfter(s.expirySeconds(), () -> end(s));
+        }
+    }
+
+    /** Ends a session now (expiry, clean start): a will still delayed goes out first. */
+    public void end(Session s) {
+        if (s.isDiscarded()) {
+            return;
+        }
+        Will pending = s.takePendingWill();
+        if (pending != null) {
+            willPublisher.accept(pending, s.clientId());
+        }
+        registry.end(s, tree);
+    }
+
+    private static long willDelay(Will will) {
+        Long delay = will.properties().fourByte(Property.WILL_DELAY_INTERVAL);
+        return delay == null ? 0 : delay;
+    }
+}
