@@ -1,6 +1,12 @@
 package dev.midge.broker;
 
+import dev.midge.broker.auth.EnhancedAuthenticator;
+import dev.midge.broker.auth.EnhancedAuthenticators;
+import dev.midge.broker.auth.ScramAuthenticator;
+import dev.midge.broker.auth.ScramCredentials;
+import dev.midge.broker.auth.ScramMechanism;
 import dev.midge.broker.config.BrokerConfig;
+import dev.midge.broker.config.ConfigException;
 import dev.midge.broker.config.Listener;
 import dev.midge.broker.connection.ConnectionLog;
 import dev.midge.broker.connection.MqttChannelInitializer;
@@ -32,7 +38,15 @@ public final class Broker implements AutoCloseable {
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
     private ServerTransport transport;
 
-    public Broker(BrokerConfig config) {
+    public Broker(BrokerConfig config) throws ConfigException {
+        this(config, List.of());
+    }
+
+    /**
+     * @param extraAuthenticators enhanced authentication methods offered besides the configured
+     *                            ones (the SPI for embedding)
+     */
+    public Broker(BrokerConfig config, List<EnhancedAuthenticator> extraAuthenticators) throws ConfigException {
         this.config = config;
         TopicTree topics = new TopicTree();
         SessionRegistry sessions = new SessionRegistry();
@@ -42,8 +56,15 @@ public final class Broker implements AutoCloseable {
         int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
         int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
         SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, distributor::publishWill);
+        List<EnhancedAuthenticator> authenticators = new ArrayList<>(extraAuthenticators);
+        if (config.scramCredentialsFile() != null) {
+            ScramCredentials users = ScramCredentials.read(config.scramCredentialsFile());
+            for (ScramMechanism m : ScramMechanism.values()) {
+                authenticators.add(new ScramAuthenticator(m, users));
+            }
+        }
         this.context = new BrokerContext(config, sessions, topics, retained, router, distributor,
-                new Durability.InMemory(), new BrokerMetrics(), new SessionLimits(inflight, queued), lifecycle,
+                new Durability.InMemory(), new EnhancedAuthenticators(authenticators), new BrokerMetrics(), new SessionLimits(inflight, queued), lifecycle,
                 new ConnectionLog(config.verbose()));
     }
 

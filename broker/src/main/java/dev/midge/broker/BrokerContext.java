@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.auth.EnhancedAuthenticators;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.connection.ConnectionLog;
 import dev.midge.broker.retain.RetainedMessages;
@@ -18,7 +19,7 @@ import dev.midge.broker.sys.BrokerMetrics;
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, TopicTree topics,
                             RetainedMessages retained, Router router, Distributor distributor,
-                            Durability durability,
+                            Durability durability, EnhancedAuthenticators authenticators,
                             BrokerMetrics metrics, SessionLimits sessionLimits, SessionLifecycle lifecycle,
                             ConnectionLog log) {
 }

@@ -53,6 +53,9 @@ public final class BrokerCommand implements Callable<Integer> {
         Broker broker;
         try {
             broker = new Broker(builder.build()).start();
+        } catch (ConfigException e) {
+            System.err.println("Error: " + e.getMessage());
+            return 3;
         } catch (IllegalStateException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;

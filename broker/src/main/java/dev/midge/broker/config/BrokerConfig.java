@@ -1,5 +1,6 @@
 package dev.midge.broker.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,13 +19,15 @@ import java.util.List;
  * @param sysIntervalSeconds  how often $SYS topics are published (0: never)
  * @param maxTopicAlias       topic aliases an MQTT 5 client may use towards the broker
  * @param connectTimeoutSeconds how long a new socket may take to send CONNECT
+ * @param scramCredentialsFile SCRAM users for enhanced authentication, or null
  * @param verbose             log every connect, subscribe and disconnect
  * @param warnings            lines of the config file that were read but are not acted on
  */
 public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean allowAnonymous,
                            int maxInflightMessages, int maxQueuedMessages, int maxKeepalive,
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
-                           int maxTopicAlias, int connectTimeoutSeconds, boolean verbose, List<String> warnings) {
+                           int maxTopicAlias, int connectTimeoutSeconds, Path scramCredentialsFile,
+                           boolean verbose, List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
     /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -61,6 +64,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         private int sysIntervalSeconds = 10;
         private int maxTopicAlias = 10;
         private int connectTimeoutSeconds = 10;
+        private Path scramCredentialsFile;
         private boolean verbose;
 
         private Builder() {
@@ -122,6 +126,11 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             return this;
         }
 
+        public Builder scramCredentialsFile(Path file) {
+            this.scramCredentialsFile = file;
+            return this;
+        }
+
         public Builder verbose(boolean verbose) {
             this.verbose = verbose;
             return this;
@@ -146,8 +155,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             // Mosquitto 2.0: anonymous access is on only in local-only mode unless configured.
             boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
             return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
-                    maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias, connectTimeoutSeconds,
-                    verbose, warnings);
+                    maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
+                    connectTimeoutSeconds, scramCredentialsFile, verbose, warnings);
         }
     }
 }

@@ -58,6 +58,11 @@ public final class ConfigParser {
             case "sys_interval" -> builder.sysInterval(integer(words, 0, 65535));
             case "max_topic_alias" -> builder.maxTopicAlias(integer(words, 0, 65535));
             case "connection_messages" -> builder.verbose(bool(words));
+            // Midge's own: SCRAM users for MQTT 5 enhanced authentication (SCRAM-SHA-256/512)
+            case "scram_credentials_file" -> {
+                requireArgs(words, 1, 1);
+                builder.scramCredentialsFile(file.resolveSibling(words[1]));
+            }
             case "user" -> {
                 requireArgs(words, 1, 1);
                 warn("user " + words[1] + " ignored: Midge runs as the user that starts it");

@@ -1,6 +1,7 @@
 package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
+import dev.midge.broker.inbound.AuthInbound;
 import dev.midge.broker.inbound.ConnectInbound;
 import dev.midge.broker.inbound.DisconnectInbound;
 import dev.midge.broker.inbound.PublishInbound;
@@ -8,6 +9,7 @@ import dev.midge.broker.inbound.SubscribeInbound;
 import dev.midge.broker.inbound.UnsubscribeInbound;
 import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
+import dev.midge.codec.packet.Auth;
 import dev.midge.codec.packet.Connack;
 import dev.midge.codec.packet.Connect;
 import dev.midge.codec.packet.Disconnect;
@@ -60,6 +62,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private ArrayDeque<MqttPacket> pending;
     private boolean connectSeen;
     private boolean takenOver;
+    private String authMethod;
+    private AuthInbound.Flow authFlow;
 
     public MqttConnection(BrokerContext broker) {
         this.broker = broker;
@@ -93,6 +97,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         return broker;
     }
 
+    /** The enhanced authentication method of this connection, or null. */
+    public String authenticationMethod() {
+        return authMethod;
+    }
+
+    /** The authentication exchange in progress, or null. */
+    public AuthInbound.Flow authenticationFlow() {
+        return authFlow;
+    }
+
+    /**
+     * Records the connection's authentication method and the exchange in progress (null when it
+     * ends). While an exchange runs before CONNACK, the socket is read for AUTH packets.
+     */
+    public void authentication(String method, AuthInbound.Flow flow) {
+        this.authMethod = method;
+        this.authFlow = flow;
+        if (pending != null) {
+            channel.config().setAutoRead(flow != null);
+        }
+    }
+
     /** Whether reason strings and user properties may go on acknowledgements (spec 3.1.2.11.7). */
     public boolean problemInformation() {
         return problemInformation;
@@ -115,12 +141,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
-        if (pending != null) {
-            pending.add(packet);
-            return;
-        }
         try {
-            dispatch(packet);
+            if (pending == null) {
+                dispatch(packet);
+            } else if (authFlow != null && authFlow.atConnect()) {
+                duringConnectAuthentication(packet);
+            } else {
+                pending.add(packet);
+            }
         } catch (MalformedPacketException e) {
             exceptionCaught(ctx, e);
         }
@@ -139,8 +167,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             case UNSUBSCRIBE -> UnsubscribeInbound.handle(this, (Unsubscribe) packet);
             case PINGREQ -> channel.writeAndFlush(Pingresp.INSTANCE, channel.voidPromise());
             case DISCONNECT -> DisconnectInbound.handle(this, (Disconnect) packet);
+            case AUTH -> AuthInbound.handle(this, (Auth) packet);
             // The decoder refuses server-to-client packets and AUTH before MQTT 5.
             default -> disconnect(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
+        }
+    }
+
+    /** Before CONNACK only AUTH and DISCONNECT may come (spec 4.12). */
+    private void duringConnectAuthentication(MqttPacket packet) {
+        switch (packet.type()) {
+            case AUTH -> AuthInbound.handle(this, (Auth) packet);
+            case DISCONNECT -> channel.close();
+            default -> {
+                broker.log().event("Client {} sent {} during authentication; closing.", clientId, packet.type());
+                channel.close();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.midge.broker.inbound;
 
 import dev.midge.broker.BrokerContext;
+import dev.midge.broker.auth.EnhancedAuthenticator.Step;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.connection.MqttConnection;
 import dev.midge.broker.session.Peer;
@@ -27,7 +28,7 @@ public final class ConnectInbound {
 
     /** What the CONNECT settled, carried from the checks to the CONNACK. */
     private record Accepted(Connect connect, String clientId, boolean assignedId, long expirySeconds,
-                            int keepAlive, boolean serverKeepAlive, Peer peer) {
+                            int keepAlive, boolean serverKeepAlive, Peer peer, Step auth) {
     }
 
     public static void handle(MqttConnection conn, Connect connect) {
@@ -47,12 +48,6 @@ public final class ConnectInbound {
             assigned = true;
         }
         conn.clientId(clientId);
-        if (connect.properties().string(Property.AUTHENTICATION_METHOD) != null) {
-            refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.BAD_AUTHENTICATION_METHOD,
-                    "authentication method " + connect.properties().string(Property.AUTHENTICATION_METHOD)
-                            + " is not supported");
-            return;
-        }
         int keepAlive = connect.keepAliveSeconds();
         boolean serverKeepAlive = false;
         if (keepAlive > config.maxKeepalive() || keepAlive == 0 && config.maxKeepalive() < 65535) {
@@ -66,15 +61,32 @@ public final class ConnectInbound {
             keepAlive = config.maxKeepalive();
             serverKeepAlive = true;
         }
-        if (connect.username() == null && !config.allowAnonymous()) {
+        String method = connect.properties().string(Property.AUTHENTICATION_METHOD);
+        Accepted a = new Accepted(connect, clientId, assigned, 0, keepAlive, serverKeepAlive,
+                peer(conn.channel(), connect), null);
+        if (method != null) {
+            byte[] data = connect.properties().binary(Property.AUTHENTICATION_DATA);
+            AuthInbound.beginAtConnect(conn, method, data == null ? new byte[0] : data,
+                    step -> authorize(conn, a, step));
+        } else {
+            authorize(conn, a, null);
+        }
+    }
+
+    /** After authentication (if any): access, then the session. */
+    private static void authorize(MqttConnection conn, Accepted a, Step auth) {
+        BrokerConfig config = conn.broker().config();
+        Connect connect = a.connect();
+        boolean v5 = connect.version().isV5();
+        if (auth == null && connect.username() == null && !config.allowAnonymous()) {
             refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
                     "anonymous access is off (allow_anonymous false)");
             return;
         }
         long expiry = v5 ? orZero(connect.properties().fourByte(Property.SESSION_EXPIRY_INTERVAL))
                 : connect.cleanStart() ? 0 : Session.NEVER_EXPIRES;
-        bind(conn, new Accepted(connect, clientId, assigned, expiry, keepAlive, serverKeepAlive,
-                peer(conn.channel(), connect)));
+        bind(conn, new Accepted(connect, a.clientId(), a.assignedId(), expiry, a.keepAlive(), a.serverKeepAlive(),
+                a.peer(), auth));
     }
 
     private static long orZero(Long v) {
@@ -93,7 +105,7 @@ public final class ConnectInbound {
                 maxPacket == null ? Long.MAX_VALUE : maxPacket, aliasMax == null ? 0 : aliasMax);
     }
 
-    private static void refuse(MqttConnection conn, int v3Code, int v5Code, String why) {
+    static void refuse(MqttConnection conn, int v3Code, int v5Code, String why) {
         boolean v5 = conn.isV5();
         Properties props = v5 && conn.problemInformation()
                 ? Properties.builder().put(Property.REASON_STRING, why).build() : Properties.EMPTY;
@@ -176,6 +188,13 @@ public final class ConnectInbound {
         b.put(Property.TOPIC_ALIAS_MAXIMUM, config.maxTopicAlias());
         if (config.maxPacketSize() > 0) {
             b.put(Property.MAXIMUM_PACKET_SIZE, (long) config.maxPacketSize());
+        }
+        if (a.auth() != null) {
+            // spec 4.12: the CONNACK ends the exchange with the method and the server's last data
+            b.put(Property.AUTHENTICATION_METHOD, a.connect().properties().string(Property.AUTHENTICATION_METHOD));
+            if (a.auth().data().length > 0) {
+                b.put(Property.AUTHENTICATION_DATA, a.auth().data());
+            }
         }
         return b.build();
     }

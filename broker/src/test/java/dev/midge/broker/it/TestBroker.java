@@ -2,6 +2,7 @@ package dev.midge.broker.it;
 
 import dev.midge.broker.Broker;
 import dev.midge.broker.config.BrokerConfig;
+import dev.midge.broker.config.ConfigException;
 import java.util.function.UnaryOperator;
 
 /** A broker on an ephemeral loopback port for one test; close() stops it. */
@@ -25,6 +26,8 @@ final class TestBroker implements AutoCloseable {
             return new TestBroker(new Broker(config).start());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
     }
