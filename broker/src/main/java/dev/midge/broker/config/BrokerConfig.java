@@ -19,6 +19,8 @@ import java.util.List;
  * @param sysIntervalSeconds  how often $SYS topics are published (0: never)
  * @param maxTopicAlias       topic aliases an MQTT 5 client may use towards the broker
  * @param connectTimeoutSeconds how long a new socket may take to send CONNECT
+ * @param maxQos              the highest QoS the broker accepts and grants (Mosquitto's max_qos)
+ * @param retainAvailable     whether retained messages are supported (retain_available)
  * @param scramCredentialsFile SCRAM users for enhanced authentication, or null
  * @param verbose             log every connect, subscribe and disconnect
  * @param warnings            lines of the config file that were read but are not acted on
@@ -26,7 +28,8 @@ import java.util.List;
 public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean allowAnonymous,
                            int maxInflightMessages, int maxQueuedMessages, int maxKeepalive,
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
-                           int maxTopicAlias, int connectTimeoutSeconds, Path scramCredentialsFile,
+                           int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
+                           Path scramCredentialsFile,
                            boolean verbose, List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
     /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
@@ -63,6 +66,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         private int messageSizeLimit;
         private int sysIntervalSeconds = 10;
         private int maxTopicAlias = 10;
+        private int maxQos = 2;
+        private boolean retainAvailable = true;
         private int connectTimeoutSeconds = 10;
         private Path scramCredentialsFile;
         private boolean verbose;
@@ -121,6 +126,16 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             return this;
         }
 
+        public Builder maxQos(int qos) {
+            this.maxQos = qos;
+            return this;
+        }
+
+        public Builder retainAvailable(boolean available) {
+            this.retainAvailable = available;
+            return this;
+        }
+
         public Builder connectTimeout(int seconds) {
             this.connectTimeoutSeconds = seconds;
             return this;
@@ -156,7 +171,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
             return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
                     maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
-                    connectTimeoutSeconds, scramCredentialsFile, verbose, warnings);
+                    maxQos, retainAvailable, connectTimeoutSeconds, scramCredentialsFile, verbose, warnings);
         }
     }
 }

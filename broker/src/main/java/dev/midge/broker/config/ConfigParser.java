@@ -57,6 +57,8 @@ public final class ConfigParser {
             case "message_size_limit" -> builder.messageSizeLimit(integer(words, 0, 268_435_455));
             case "sys_interval" -> builder.sysInterval(integer(words, 0, 65535));
             case "max_topic_alias" -> builder.maxTopicAlias(integer(words, 0, 65535));
+            case "max_qos" -> builder.maxQos(integer(words, 0, 2));
+            case "retain_available" -> builder.retainAvailable(bool(words));
             case "connection_messages" -> builder.verbose(bool(words));
             // Midge's own: SCRAM users for MQTT 5 enhanced authentication (SCRAM-SHA-256/512)
             case "scram_credentials_file" -> {

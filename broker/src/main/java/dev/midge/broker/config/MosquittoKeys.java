@@ -16,7 +16,7 @@ final class MosquittoKeys {
             "global_max_connections", "global_plugin", "http_dir", "include_dir", "keyfile", "listener",
             "log_dest", "log_facility", "log_timestamp", "log_timestamp_format", "log_type",
             "max_connections", "max_inflight_bytes", "max_inflight_messages", "max_keepalive",
-            "max_packet_size", "max_queued_bytes", "max_queued_messages", "max_topic_alias", "memory_limit",
+            "max_packet_size", "max_qos", "max_queued_bytes", "max_queued_messages", "max_topic_alias", "memory_limit",
             "message_size_limit", "mount_point", "password_file", "per_listener_settings", "persistence",
             "persistence_file", "persistence_location", "persistent_client_expiration", "pid_file",
             "plugin", "plugin_load", "port", "protocol", "psk_file", "psk_hint", "queue_qos0_messages",

@@ -83,6 +83,17 @@ public final class ConnectInbound {
                     "anonymous access is off (allow_anonymous false)");
             return;
         }
+        if (connect.will() != null && connect.will().qos().value() > config.maxQos()) {
+            // [MQTT-3.2.2-12] a will above the maximum QoS is refused
+            refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QOS_NOT_SUPPORTED, "will QoS above max_qos");
+            return;
+        }
+        if (connect.will() != null && connect.will().retain() && !config.retainAvailable()) {
+            // [MQTT-3.2.2-13] a retained will when retain is not available is refused
+            refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.RETAIN_NOT_SUPPORTED,
+                    "retained will with retain_available false");
+            return;
+        }
         long expiry = v5 ? orZero(connect.properties().fourByte(Property.SESSION_EXPIRY_INTERVAL))
                 : connect.cleanStart() ? 0 : Session.NEVER_EXPIRES;
         bind(conn, new Accepted(connect, a.clientId(), a.assignedId(), expiry, a.keepAlive(), a.serverKeepAlive(),
@@ -186,6 +197,14 @@ public final class ConnectInbound {
         }
         b.put(Property.RECEIVE_MAXIMUM, conn.broker().sessionLimits().maxInflight());
         b.put(Property.TOPIC_ALIAS_MAXIMUM, config.maxTopicAlias());
+        if (config.maxQos() < 2) {
+            // [MQTT-3.2.2-9] only a maximum below 2 is announced (2 is not a legal value)
+            b.put(Property.MAXIMUM_QOS, config.maxQos());
+        }
+        b.put(Property.RETAIN_AVAILABLE, config.retainAvailable() ? 1 : 0);
+        b.put(Property.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
+        b.put(Property.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1);
+        b.put(Property.SHARED_SUBSCRIPTION_AVAILABLE, 1);
         if (config.maxPacketSize() > 0) {
             b.put(Property.MAXIMUM_PACKET_SIZE, (long) config.maxPacketSize());
         }

@@ -39,6 +39,16 @@ public final class PublishInbound {
             conn.disconnect(ReasonCode.PROTOCOL_ERROR, "PUBLISH with a subscription identifier");
             return;
         }
+        if (publish.qos().value() > broker.config().maxQos()) {
+            // [MQTT-3.2.2-11] above the announced maximum QoS
+            conn.disconnect(ReasonCode.QOS_NOT_SUPPORTED, "PUBLISH QoS " + publish.qos().value() + " above max_qos");
+            return;
+        }
+        if (publish.retain() && !broker.config().retainAvailable()) {
+            // [MQTT-3.2.2-14] retain is not available
+            conn.disconnect(ReasonCode.RETAIN_NOT_SUPPORTED, "retained PUBLISH with retain_available false");
+            return;
+        }
         if (publish.qos() == Qos.EXACTLY_ONCE && conn.isV5()
                 && session.inboundQos2Count() >= broker.sessionLimits().maxInflight()
                 && !session.awaitsPubrel(publish.packetId())) {

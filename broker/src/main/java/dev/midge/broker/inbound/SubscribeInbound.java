@@ -39,7 +39,11 @@ public final class SubscribeInbound {
         broker.log().event("Received SUBSCRIBE from {}", conn.clientId());
         List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
         List<Runnable> retainedSends = new ArrayList<>();
-        for (Subscription s : subscribe.subscriptions()) {
+        Qos maxQos = Qos.of(broker.config().maxQos());
+        for (Subscription requested : subscribe.subscriptions()) {
+            // spec 3.9.3: the server may grant a lower QoS than asked
+            Subscription s = new Subscription(requested.filter(), Qos.min(requested.qos(), maxQos),
+                    requested.noLocal(), requested.retainAsPublished(), requested.retainHandling());
             Subscriber subscriber = new Subscriber(session, s, subscriptionId);
             if (SharedFilter.isShared(s.filter())) {
                 SharedFilter shared = SharedFilter.parse(s.filter());

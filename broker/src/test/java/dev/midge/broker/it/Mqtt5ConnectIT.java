@@ -16,6 +16,19 @@ import dev.midge.codec.packet.ReasonCode;
 import java.io.IOException;
 import java.time.Duration;
 import org.awaitility.Awaitility;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +57,93 @@ class Mqtt5ConnectIT {
             assertThat(p.integer(Property.RECEIVE_MAXIMUM)).isEqualTo(7);
             assertThat(p.integer(Property.TOPIC_ALIAS_MAXIMUM)).isEqualTo(4);
             assertThat(p.integer(Property.SERVER_KEEP_ALIVE)).isNull();
+            assertThat(p.integer(Property.MAXIMUM_QOS)).isNull(); // QoS 2 supported: not sent
+            assertThat(p.integer(Property.RETAIN_AVAILABLE)).isEqualTo(1);
+            assertThat(p.integer(Property.WILDCARD_SUBSCRIPTION_AVAILABLE)).isEqualTo(1);
+            assertThat(p.integer(Property.SUBSCRIPTION_IDENTIFIER_AVAILABLE)).isEqualTo(1);
+            assertThat(p.integer(Property.SHARED_SUBSCRIPTION_AVAILABLE)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void maxQos1_announcedGrantedAndEnforced() throws IOException {
+        try (TestBroker limited = TestBroker.start(b -> b.maxQos(1));
+             RawClient c = new RawClient(limited.port(), MqttVersion.MQTT_5)) {
+            Connack ack = c.connect(connect("mq", true, Properties.EMPTY));
+            assertThat(ack.properties().integer(Property.MAXIMUM_QOS)).isEqualTo(1);
+            assertThat(c.subscribe(1, "q", Qos.EXACTLY_ONCE).reasonCodes()).containsExactly(1);
+            c.send(V5.publish("q", "x", Qos.EXACTLY_ONCE, 1, Properties.EMPTY));
+            assertThat(c.receive(Disconnect.class).reasonCode()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
+        }
+    }
+
+    @Test
+    void retainUnavailable_announcedAndEnforced() throws IOException {
+        try (TestBroker noRetain = TestBroker.start(b -> b.retainAvailable(false));
+             RawClient c = new RawClient(noRetain.port(), MqttVersion.MQTT_5)) {
+            Connack ack = c.connect(connect("nr", true, Properties.EMPTY));
+            assertThat(ack.properties().integer(Property.RETAIN_AVAILABLE)).isZero();
+            c.send(new Publish("r", V5.text("x"), Qos.AT_MOST_ONCE, true, false, 0, Properties.EMPTY));
+            assertThat(c.receive(Disconnect.class).reasonCode()).isEqualTo(ReasonCode.RETAIN_NOT_SUPPORTED);
+        }
+    }
+
+    @Test
+    void sessionExpiry_pahoV5_sessionPresentAndQueuedMessages() throws Exception {
+        MqttConnectionOptions opts = new MqttConnectionOptions();
+        opts.setCleanStart(false);
+        opts.setSessionExpiryInterval(60L);
+        MqttClient paho = new MqttClient(
+                broker.tcpUrl(), "paho5-expiry", new MemoryPersistence());
+        try {
+            paho.connect(opts);
+            paho.subscribe(new MqttSubscription[] {
+                    new MqttSubscription("pq/#", 1)}).waitForCompletion(5000);
+            paho.disconnect();
+            try (RawClient pub = V5.client(broker)) {
+                pub.connect(connect("pq-pub", true, Properties.EMPTY));
+                for (int i = 1; i <= 3; i++) {
+                    pub.send(V5.publish("pq/x", "m" + i, Qos.AT_LEAST_ONCE, i, Properties.EMPTY));
+                    pub.receive(dev.midge.codec.packet.Puback.class);
+                }
+            }
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            paho.setCallback(new MqttCallback() {
+                @Override
+                public void disconnected(MqttDisconnectResponse r) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage m) {
+                    got.add(new String(m.getPayload()));
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String uri) {
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties p) {
+                }
+            });
+            IMqttToken token = paho.connectWithResult(opts);
+            assertThat(token.getSessionPresent()).isTrue();
+            for (int i = 1; i <= 3; i++) {
+                assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("m" + i);
+            }
+        } finally {
+            if (paho.isConnected()) {
+                paho.disconnect();
+            }
+            paho.close();
         }
     }
 

@@ -3,6 +3,11 @@ package dev.midge.broker.it;
 import static dev.midge.broker.it.V5.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.midge.codec.packet.Disconnect;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Puback;
@@ -17,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +109,42 @@ class SharedSubscriptionIT {
                 stays.send(Puback.of(p.packetId()));
             }
             assertThat(atStayer).containsExactlyInAnyOrder("w0", "w1", "w2", "w3", "w4", "w5");
+        }
+    }
+
+    @Test
+    void hivemqV5Members_shareTheLoad() throws Exception {
+        List<Mqtt5BlockingClient> members = new ArrayList<>();
+        List<Mqtt5BlockingClient.Mqtt5Publishes> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                var m = MqttClient.builder().useMqttVersion5().identifier("hm" + i)
+                        .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+                m.connect();
+                streams.add(m.publishes(MqttGlobalPublishFilter.ALL));
+                m.subscribeWith().topicFilter("$share/pool/tasks").qos(
+                        MqttQos.AT_LEAST_ONCE).send();
+                members.add(m);
+            }
+            try (RawClient pub = member("hpub", "unrelated", Qos.AT_MOST_ONCE)) {
+                for (int i = 0; i < 30; i++) {
+                    publish(pub, "tasks", "t" + i, Qos.AT_LEAST_ONCE, i + 1);
+                }
+            }
+            Set<String> seen = new HashSet<>();
+            for (var stream : streams) {
+                int count = 0;
+                Optional<Mqtt5Publish> p;
+                while ((p = stream.receive(300, TimeUnit.MILLISECONDS)).isPresent()) {
+                    seen.add(new String(p.get().getPayloadAsBytes()));
+                    count++;
+                }
+                assertThat(count).isEqualTo(10);
+            }
+            assertThat(seen).hasSize(30);
+        } finally {
+            streams.forEach(Mqtt5BlockingClient.Mqtt5Publishes::close);
+            members.forEach(Mqtt5BlockingClient::disconnect);
         }
     }
 
