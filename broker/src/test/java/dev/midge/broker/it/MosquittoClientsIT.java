@@ -103,6 +103,20 @@ class MosquittoClientsIT {
         assertThat(out).isEqualTo(lines);
     }
 
+    @Test
+    void mqtt5Clients_userPropertiesAndAssignedClientId() throws Exception {
+        Process sub = start("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", port(), "-t", "v5/#",
+                "-C", "1", "-W", "15", "-F", "%t %p %P", "-d");
+        awaitSubscriptions(1);
+        run("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", port(), "-t", "v5/x", "-m", "hello", "-q", "1",
+                "-D", "publish", "user-property", "site", "north");
+        assertThat(sub.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).contains("v5/x hello site:north");
+        // the broker assigned the empty client id and told the client in CONNACK
+        assertThat(out).containsPattern("Client auto-[0-9a-f-]+ received CONNACK \\(0\\)");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
