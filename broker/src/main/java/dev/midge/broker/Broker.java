@@ -16,11 +16,14 @@ import dev.midge.broker.routing.Router;
 import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.session.SessionRegistry;
-import dev.midge.broker.store.Durability;
+import dev.midge.broker.store.MemoryStore;
+import dev.midge.broker.store.RocksStore;
+import dev.midge.broker.store.Store;
 import dev.midge.broker.subscription.TopicTree;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.broker.sys.SysTopics;
 import dev.midge.broker.transport.ServerTransport;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,15 +50,13 @@ public final class Broker implements AutoCloseable {
      *                            ones (the SPI for embedding)
      */
     public Broker(BrokerConfig config, List<EnhancedAuthenticator> extraAuthenticators) throws ConfigException {
+        this(config, extraAuthenticators, openStore(config));
+    }
+
+    /** With a store made by the caller (tests that observe or delay durability). */
+    public Broker(BrokerConfig config, List<EnhancedAuthenticator> extraAuthenticators, Store store)
+            throws ConfigException {
         this.config = config;
-        TopicTree topics = new TopicTree();
-        SessionRegistry sessions = new SessionRegistry();
-        RetainedMessages retained = new RetainedMessages();
-        Router router = new Router(topics);
-        Distributor distributor = new Distributor(retained, router);
-        int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
-        int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
-        SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, distributor::publishWill);
         List<EnhancedAuthenticator> authenticators = new ArrayList<>(extraAuthenticators);
         if (config.scramCredentialsFile() != null) {
             ScramCredentials users = ScramCredentials.read(config.scramCredentialsFile());
@@ -63,15 +64,38 @@ public final class Broker implements AutoCloseable {
                 authenticators.add(new ScramAuthenticator(m, users));
             }
         }
-        this.context = new BrokerContext(config, sessions, topics, retained, router, distributor,
-                new Durability.InMemory(), new EnhancedAuthenticators(authenticators), new BrokerMetrics(), new SessionLimits(inflight, queued), lifecycle,
-                new ConnectionLog(config.verbose()));
+        TopicTree topics = new TopicTree();
+        SessionRegistry sessions = new SessionRegistry();
+        RetainedMessages retained = new RetainedMessages();
+        Router router = new Router(topics, store);
+        Distributor distributor = new Distributor(retained, router, store);
+        int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
+        int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
+        SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, router, distributor::publishWill);
+        this.context = new BrokerContext(config, sessions, topics, retained, router, distributor, store,
+                new EnhancedAuthenticators(authenticators), new BrokerMetrics(), new SessionLimits(inflight, queued),
+                lifecycle, new ConnectionLog(config.verbose()));
+    }
+
+    private static Store openStore(BrokerConfig config) throws ConfigException {
+        if (!config.persistence()) {
+            return new MemoryStore();
+        }
+        try {
+            return new RocksStore(config.persistenceLocation(), config.persistenceSyncMillis(),
+                    config.persistenceMemoryBytes());
+        } catch (IOException e) {
+            throw new ConfigException("persistence_location " + config.persistenceLocation() + ": " + e.getMessage());
+        }
     }
 
     /** Binds every listener; throws when none could be bound. */
     public synchronized Broker start() throws InterruptedException {
         config.warnings().forEach(LOG::warn);
         transport = new ServerTransport(Runtime.getRuntime().availableProcessors());
+        if (context.store().durable()) {
+            new StoreRecovery(context, transport.workers()).run();
+        }
         MqttChannelInitializer initializer = new MqttChannelInitializer(context);
         for (Listener l : config.listeners()) {
             try {
@@ -79,6 +103,7 @@ public final class Broker implements AutoCloseable {
             } catch (Exception e) {
                 if (!config.localOnly()) {
                     transport.shutdown();
+                    context.store().close();
                     throw new IllegalStateException("cannot listen on " + l.describe() + ": " + e.getMessage(), e);
                 }
                 // Local-only mode binds 127.0.0.1 and ::1; a machine without IPv6 still gets IPv4.
@@ -87,6 +112,7 @@ public final class Broker implements AutoCloseable {
         }
         if (boundAddresses.isEmpty()) {
             transport.shutdown();
+            context.store().close();
             throw new IllegalStateException("no listener could be bound");
         }
         if (config.sysIntervalSeconds() > 0) {
@@ -133,6 +159,7 @@ public final class Broker implements AutoCloseable {
         if (transport != null) {
             transport.shutdown();
             transport = null;
+            context.store().close();
             LOG.info("midge stopped.");
         }
     }

@@ -9,7 +9,7 @@ import dev.midge.broker.routing.Router;
 import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.session.SessionRegistry;
-import dev.midge.broker.store.Durability;
+import dev.midge.broker.store.Store;
 import dev.midge.broker.subscription.TopicTree;
 import dev.midge.broker.sys.BrokerMetrics;
 
@@ -19,7 +19,7 @@ import dev.midge.broker.sys.BrokerMetrics;
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, TopicTree topics,
                             RetainedMessages retained, Router router, Distributor distributor,
-                            Durability durability, EnhancedAuthenticators authenticators,
+                            Store store, EnhancedAuthenticators authenticators,
                             BrokerMetrics metrics, SessionLimits sessionLimits, SessionLifecycle lifecycle,
                             ConnectionLog log) {
 }

@@ -37,7 +37,8 @@ class BrokerCommandIT {
         command[2] = System.getProperty("java.class.path");
         command[3] = Main.class.getName();
         System.arraycopy(args, 0, command, 4, args.length);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
+        // the working directory is the temp dir: the default store ./midge-data lands there
+        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out.log").toFile()).start();
         return process;
     }
@@ -85,11 +86,11 @@ class BrokerCommandIT {
     void broker_configWithListener_anonymousOffExplained() throws Exception {
         int port = freePort();
         Path conf = dir.resolve("listener.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\n");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nautosave_interval 1800\n");
         midge("broker", "-c", conf.toString());
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output().contains("running on"));
         assertThat(output()).contains("anonymous access is off")
                 .contains("allow_anonymous defaults to false once a listener is configured")
-                .contains(conf + ":2: 'persistence' is a Mosquitto option Midge does not support yet");
+                .contains(conf + ":2: 'autosave_interval' is a Mosquitto option Midge does not support yet");
     }
 }

@@ -21,6 +21,10 @@ import java.util.List;
  * @param connectTimeoutSeconds how long a new socket may take to send CONNECT
  * @param maxQos              the highest QoS the broker accepts and grants (Mosquitto's max_qos)
  * @param retainAvailable     whether retained messages are supported (retain_available)
+ * @param persistence         keep state on disk (RocksDB) across restarts and crashes
+ * @param persistenceLocation the store's directory
+ * @param persistenceSyncMillis 0: fsync before every acknowledgement; else sync this often
+ * @param persistenceMemoryBytes RocksDB block cache and write buffers together
  * @param scramCredentialsFile SCRAM users for enhanced authentication, or null
  * @param verbose             log every connect, subscribe and disconnect
  * @param warnings            lines of the config file that were read but are not acted on
@@ -29,7 +33,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
                            int maxInflightMessages, int maxQueuedMessages, int maxKeepalive,
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
                            int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
-                           Path scramCredentialsFile,
+                           boolean persistence, Path persistenceLocation, long persistenceSyncMillis,
+                           long persistenceMemoryBytes, Path scramCredentialsFile,
                            boolean verbose, List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
     /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
@@ -69,6 +74,10 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         private int maxQos = 2;
         private boolean retainAvailable = true;
         private int connectTimeoutSeconds = 10;
+        private boolean persistence = true;
+        private Path persistenceLocation = Path.of("midge-data");
+        private long persistenceSyncMillis;
+        private long persistenceMemoryBytes = 64L << 20;
         private Path scramCredentialsFile;
         private boolean verbose;
 
@@ -141,6 +150,27 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             return this;
         }
 
+        public Builder persistence(boolean on) {
+            this.persistence = on;
+            return this;
+        }
+
+        public Builder persistenceLocation(Path dir) {
+            this.persistenceLocation = dir;
+            return this;
+        }
+
+        /** 0 syncs before every acknowledgement (the default); otherwise the interval in ms. */
+        public Builder persistenceSync(long millis) {
+            this.persistenceSyncMillis = millis;
+            return this;
+        }
+
+        public Builder persistenceMemory(long bytes) {
+            this.persistenceMemoryBytes = bytes;
+            return this;
+        }
+
         public Builder scramCredentialsFile(Path file) {
             this.scramCredentialsFile = file;
             return this;
@@ -171,7 +201,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
             return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
                     maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
-                    maxQos, retainAvailable, connectTimeoutSeconds, scramCredentialsFile, verbose, warnings);
+                    maxQos, retainAvailable, connectTimeoutSeconds, persistence, persistenceLocation,
+                    persistenceSyncMillis, persistenceMemoryBytes, scramCredentialsFile, verbose, warnings);
         }
     }
 }

@@ -60,6 +60,15 @@ public final class ConfigParser {
             case "max_qos" -> builder.maxQos(integer(words, 0, 2));
             case "retain_available" -> builder.retainAvailable(bool(words));
             case "connection_messages" -> builder.verbose(bool(words));
+            case "persistence" -> builder.persistence(bool(words));
+            case "persistence_location" -> {
+                requireArgs(words, 1, 1);
+                builder.persistenceLocation(Path.of(words[1]));
+            }
+            // Midge's own: when acknowledgements wait for fsync
+            case "persistence_sync" -> persistenceSync(words);
+            // Midge's own: RocksDB memory (block cache + write buffers), in megabytes
+            case "persistence_memory_limit" -> builder.persistenceMemory((long) integer(words, 8, 65536) << 20);
             // Midge's own: SCRAM users for MQTT 5 enhanced authentication (SCRAM-SHA-256/512)
             case "scram_credentials_file" -> {
                 requireArgs(words, 1, 1);
@@ -75,6 +84,21 @@ public final class ConfigParser {
                 }
                 warn("'" + key + "' is a Mosquitto option Midge does not support yet; ignored");
             }
+        }
+    }
+
+    private void persistenceSync(String[] words) throws ConfigException {
+        requireArgs(words, 1, 2);
+        if (words[1].equals("always") && words.length == 2) {
+            builder.persistenceSync(0);
+        } else if (words[1].equals("interval") && words.length == 3) {
+            int ms = parseInt(words[2], "persistence_sync interval");
+            if (ms < 1 || ms > 60_000) {
+                throw error("persistence_sync interval " + ms + " is out of range 1-60000 ms");
+            }
+            builder.persistenceSync(ms);
+        } else {
+            throw error("persistence_sync takes 'always' or 'interval MS'");
         }
     }
 

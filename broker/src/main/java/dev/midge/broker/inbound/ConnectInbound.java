@@ -174,12 +174,18 @@ public final class ConnectInbound {
     }
 
     private static Session newSession(BrokerContext broker, Accepted a, EventLoop loop) {
-        return new Session(a.clientId(), a.expirySeconds(), broker.sessionLimits(), broker.metrics(), loop);
+        return new Session(a.clientId(), a.expirySeconds(), broker.sessionLimits(), broker.metrics(), broker.store(),
+                loop);
     }
 
+    /** On the session's (new) owner loop: CONNACK once the session record is durable. */
     private static void complete(MqttConnection conn, Session session, boolean present, Accepted a) {
-        conn.accepted(session, a.connect(), new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a)),
-                a.peer(), a.keepAlive());
+        if (!present) {
+            session.persist();
+        }
+        Connack connack = new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a));
+        conn.broker().store().afterDurable(conn.channel().eventLoop(),
+                () -> conn.accepted(session, a.connect(), connack, a.peer(), a.keepAlive()));
     }
 
     /** What an MQTT 5 client learns about the broker's limits in CONNACK (spec 3.2.2.3). */

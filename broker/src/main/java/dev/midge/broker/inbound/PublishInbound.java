@@ -2,7 +2,6 @@ package dev.midge.broker.inbound;
 
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.connection.MqttConnection;
-import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
 import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.Properties;
@@ -116,12 +115,12 @@ public final class PublishInbound {
 
     /** Routes and returns the acknowledgement's reason code: 0x10 when nobody subscribed (MQTT 5). */
     private static int route(BrokerContext broker, MqttConnection conn, Publish publish) {
-        int handed = broker.distributor().distribute(Topic.of(publish.topic()), Message.of(publish, conn.clientId()));
+        int handed = broker.distributor().distribute(Topic.of(publish.topic()), publish, conn.clientId());
         return handed == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     }
 
     private static void acknowledge(BrokerContext broker, Channel channel, MqttPacket ack) {
-        broker.durability().afterDurable(channel.eventLoop(),
+        broker.store().afterDurable(channel.eventLoop(),
                 () -> channel.writeAndFlush(ack, channel.voidPromise()));
     }
 }

@@ -56,12 +56,12 @@ public final class SubscribeInbound {
                     conn.disconnect(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription");
                     return;
                 }
-                session.putSubscription(s.filter(), s);
+                session.putSubscription(s.filter(), s, subscriptionId);
                 broker.topics().subscribeShared(shared, subscriber);
                 // spec 4.8.2: no retained messages are sent for a shared subscription
             } else {
                 TopicFilter filter = TopicFilter.of(s.filter());
-                boolean existed = session.putSubscription(s.filter(), s) != null;
+                boolean existed = session.putSubscription(s.filter(), s, subscriptionId) != null;
                 broker.topics().subscribe(filter, subscriber);
                 if (s.retainHandling() == 0 || s.retainHandling() == 1 && !existed) {
                     retainedSends.add(() -> sendRetained(broker, session, filter, s, subscriptionId));
@@ -70,9 +70,13 @@ public final class SubscribeInbound {
             codes.add(s.qos().value());
             broker.log().event("\t{} (QoS {})", s.filter(), s.qos().value());
         }
-        conn.channel().write(new Suback(subscribe.packetId(), codes, Properties.EMPTY));
-        retainedSends.forEach(Runnable::run);
-        conn.channel().flush();
+        Suback suback = new Suback(subscribe.packetId(), codes, Properties.EMPTY);
+        // a persistent session's subscriptions are durable before SUBACK says they exist
+        broker.store().afterDurable(conn.channel().eventLoop(), () -> {
+            conn.channel().write(suback);
+            retainedSends.forEach(Runnable::run);
+            conn.channel().flush();
+        });
     }
 
     private static void sendRetained(BrokerContext broker, Session session, TopicFilter filter, Subscription s,
@@ -80,6 +84,6 @@ public final class SubscribeInbound {
         List<Integer> ids = subscriptionId == 0 ? List.of() : List.of(subscriptionId);
         broker.retained().forEachMatching(filter, (Message message) ->
                 // [MQTT-3.3.1-8] retained messages go out with the retain flag set
-                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null)));
+                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null, 0)));
     }
 }

@@ -35,7 +35,8 @@ public final class UnsubscribeInbound {
             codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
             broker.log().event("\t{}", f);
         }
-        conn.channel().writeAndFlush(new Unsuback(unsubscribe.packetId(), codes, Properties.EMPTY),
-                conn.channel().voidPromise());
+        Unsuback unsuback = new Unsuback(unsubscribe.packetId(), codes, Properties.EMPTY);
+        broker.store().afterDurable(conn.channel().eventLoop(),
+                () -> conn.channel().writeAndFlush(unsuback, conn.channel().voidPromise()));
     }
 }

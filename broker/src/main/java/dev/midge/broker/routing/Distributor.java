@@ -2,6 +2,7 @@ package dev.midge.broker.routing;
 
 import dev.midge.broker.retain.RetainedMessages;
 import dev.midge.broker.session.Message;
+import dev.midge.broker.store.Store;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Publish;
@@ -15,17 +16,28 @@ import dev.midge.codec.topic.Topic;
 public final class Distributor {
     private final RetainedMessages retained;
     private final Router router;
+    private final Store store;
 
-    public Distributor(RetainedMessages retained, Router router) {
+    public Distributor(RetainedMessages retained, Router router, Store store) {
         this.retained = retained;
         this.router = router;
+        this.store = store;
     }
 
-    /** Retains (when flagged) and routes; returns the number of sessions it was handed to. */
-    public int distribute(Topic topic, Message message) {
+    /**
+     * Retains (when flagged) and routes a PUBLISH whose topic is resolved; returns the number of
+     * sessions it was handed to. {@code origin} is the publisher's client id (null for the broker).
+     */
+    public int distribute(Topic topic, Publish publish, String origin) {
+        Message message = Message.of(store.nextMessageId(), publish, origin);
         if (message.retain()) {
             // [MQTT-3.3.1-5] store it as the topic's retained message (an empty payload clears it)
             retained.retain(topic, message);
+            if (publish.payload().length == 0) {
+                store.removeRetained(topic.name());
+            } else {
+                store.putRetained(topic.name(), message);
+            }
         }
         return router.route(topic, message);
     }
@@ -35,6 +47,6 @@ public final class Distributor {
         Properties props = will.properties().toBuilder().remove(Property.WILL_DELAY_INTERVAL)
                 .build();
         Publish p = new Publish(will.topic(), will.payload(), will.qos(), will.retain(), false, 0, props);
-        distribute(Topic.of(will.topic()), Message.of(p, clientId));
+        distribute(Topic.of(will.topic()), p, clientId);
     }
 }

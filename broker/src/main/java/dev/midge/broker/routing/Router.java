@@ -3,6 +3,7 @@ package dev.midge.broker.routing;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.store.Store;
 import dev.midge.broker.subscription.SharedGroup;
 import dev.midge.broker.subscription.Subscriber;
 import dev.midge.broker.subscription.TopicTree;
@@ -22,9 +23,11 @@ import java.util.Map;
  */
 public final class Router {
     private final TopicTree tree;
+    private final Store store;
 
-    public Router(TopicTree tree) {
+    public Router(TopicTree tree, Store store) {
         this.tree = tree;
+        this.store = store;
     }
 
     /** Returns the number of sessions the message was handed to. */
@@ -47,8 +50,8 @@ public final class Router {
         });
         for (Map.Entry<Session, Target> e : targets.entrySet()) {
             Target t = e.getValue();
-            e.getKey().enqueue(new Delivery(message, Qos.min(message.qos(), t.qos), t.retainAsPublished
-                    && message.retain(), t.ids == null ? List.of() : t.ids, null));
+            deliver(e.getKey(), message, Qos.min(message.qos(), t.qos), t.retainAsPublished && message.retain(),
+                    t.ids == null ? List.of() : t.ids, null);
         }
         int handed = targets.size();
         for (SharedGroup group : groups) {
@@ -60,18 +63,33 @@ public final class Router {
     }
 
     /**
+     * Hands one delivery to a session. For a session that outlives its connection, a QoS 1/2
+     * delivery is written to the store here, on the publisher's loop, so that it is in the batch
+     * the publisher's acknowledgement waits for (DESIGN.md rule 5).
+     */
+    private void deliver(Session session, Message message, Qos qos, boolean retain, List<Integer> ids,
+                         SharedGroup group) {
+        long seq = 0;
+        if (qos != Qos.AT_MOST_ONCE && session.persistent() && store.durable()) {
+            seq = session.nextStoreSeq();
+            store.enqueue(session.clientId(), seq, message, qos, retain, ids);
+        }
+        session.enqueue(new Delivery(message, qos, retain, ids, group, seq));
+    }
+
+    /**
      * Hands a message to one member of a shared group other than {@code except}; used for new
      * messages and for those a leaving member did not acknowledge. Returns false when the group has
      * no other member.
      */
-    public static boolean deliverShared(SharedGroup group, Message message, Session except) {
+    public boolean deliverShared(SharedGroup group, Message message, Session except) {
         Subscriber member = group.pick(except);
         if (member == null) {
             return false;
         }
         List<Integer> ids = member.subscriptionId() == 0 ? List.of() : List.of(member.subscriptionId());
-        member.session().enqueue(new Delivery(message, Qos.min(message.qos(), member.options().qos()),
-                member.options().retainAsPublished() && message.retain(), ids, group));
+        deliver(member.session(), message, Qos.min(message.qos(), member.options().qos()),
+                member.options().retainAsPublished() && message.retain(), ids, group);
         return true;
     }
 

@@ -8,12 +8,17 @@ import java.util.List;
  * A message on its way to one session: the message (shared by every subscriber), the QoS it is
  * delivered at, the retain flag it carries out, the identifiers of the subscriptions it matched,
  * and the shared group it came through (null for a plain subscription), so that a member that
- * leaves can hand it on.
+ * leaves can hand it on. {@code storeSeq} is its key in the store's queue of the session, or 0
+ * when it is not stored (QoS 0, or a session that ends with its connection).
  */
 public record Delivery(Message message, Qos qos, boolean retain, List<Integer> subscriptionIds,
-                       SharedGroup sharedGroup) {
+                       SharedGroup sharedGroup, long storeSeq) {
 
     public static Delivery of(Message message, Qos qos, boolean retain) {
-        return new Delivery(message, qos, retain, List.of(), null);
+        return new Delivery(message, qos, retain, List.of(), null, 0);
+    }
+
+    public boolean stored() {
+        return storeSeq != 0;
     }
 }

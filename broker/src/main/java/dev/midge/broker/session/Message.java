@@ -11,12 +11,13 @@ import java.util.List;
  * removed), who sent it (for no-local), and when it arrived (for message expiry). Shared by
  * every subscriber's delivery and by the retained store; immutable.
  *
+ * @param id            the store's identifier of the message (unique in this broker's data)
  * @param expirySeconds the message expiry interval it arrived with, or -1 for none
  */
-public record Message(Publish publish, String origin, long arrivedNanos, long expirySeconds) {
+public record Message(long id, Publish publish, String origin, long arrivedNanos, long expirySeconds) {
 
     /** Wraps an inbound PUBLISH whose topic is resolved (no topic alias left to apply). */
-    public static Message of(Publish publish, String origin) {
+    public static Message of(long id, Publish publish, String origin) {
         Properties props = publish.properties();
         Long expiry = props.fourByte(Property.MESSAGE_EXPIRY_INTERVAL);
         boolean hopByHop = props.integer(Property.TOPIC_ALIAS) != null || !props.subscriptionIdentifiers().isEmpty()
@@ -30,7 +31,7 @@ public record Message(Publish publish, String origin, long arrivedNanos, long ex
             publish = new Publish(publish.topic(), publish.payload(), publish.qos(), publish.retain(), false, 0,
                     cleaned);
         }
-        return new Message(publish, origin, System.nanoTime(), expiry == null ? -1 : expiry);
+        return new Message(id, publish, origin, System.nanoTime(), expiry == null ? -1 : expiry);
     }
 
     private static Properties withoutSubscriptionIds(Properties.Builder b) {

@@ -1,5 +1,6 @@
 package dev.midge.broker.session;
 
+import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
@@ -7,6 +8,7 @@ import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Pubrel;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.wire.PacketEncoder;
+import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,8 @@ import java.util.Map;
  * behind it, and topic aliases for the current connection. Owned by the session's event loop.
  */
 final class Outbound {
+    private final String clientId;
+    private final Store store;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
@@ -30,9 +34,31 @@ final class Outbound {
     private int nextPacketId = 1;
     private long dropped;
 
-    Outbound(SessionLimits limits, BrokerMetrics metrics) {
+    Outbound(String clientId, Store store, SessionLimits limits, BrokerMetrics metrics) {
+        this.clientId = clientId;
+        this.store = store;
         this.limits = limits;
         this.metrics = metrics;
+    }
+
+    /** A stored delivery leaves this session: its store entry goes too. */
+    void forget(Delivery d) {
+        if (d.stored()) {
+            store.dequeue(clientId, d.storeSeq(), d.message().id());
+        }
+    }
+
+    /** Recovery: a message that had gone out under {@code packetId} before the restart. */
+    void restoreInflight(Delivery d, int packetId, boolean released) {
+        Publish out = d.message().toSubscriber(d.qos(), d.retain(), packetId, d.subscriptionIds(), System.nanoTime());
+        OutboundFlight f = new OutboundFlight(out, d);
+        f.released = released;
+        inflight.put(packetId, f);
+    }
+
+    /** Recovery: a message still waiting to go out. */
+    void restoreQueued(Delivery d) {
+        queue.add(d);
     }
 
     /** Binds a new connection: aliases start afresh [MQTT-3.3.2-7]; unacknowledged messages go again. */
@@ -65,6 +91,7 @@ final class Outbound {
         }
         if (queue.size() >= limits.maxQueued()) {
             drop();
+            forget(d);
             return;
         }
         queue.add(d);
@@ -86,6 +113,7 @@ final class Outbound {
     private void send(Delivery d) {
         long now = System.nanoTime();
         if (d.message().expired(now)) {
+            forget(d);
             return; // [MQTT-3.3.2-5] an expired message is not delivered
         }
         boolean qos0 = d.qos() == Qos.AT_MOST_ONCE;
@@ -93,12 +121,22 @@ final class Outbound {
                 d.subscriptionIds(), now);
         if (PacketEncoder.size(out, peer.version()) > peer.maximumPacketSize()) {
             drop(); // [MQTT-3.1.2-25] never send a packet above the client's maximum packet size
+            forget(d);
             return;
         }
+        Publish wire = withAlias(out);
+        Channel ch = peer.channel();
         if (!qos0) {
             inflight.put(out.packetId(), new OutboundFlight(out, d));
         }
-        peer.channel().writeAndFlush(withAlias(out), peer.channel().voidPromise());
+        if (d.stored()) {
+            // Write-ahead: the packet id is durable before the client can see it, so that after a
+            // crash the message goes out again under the same id (QoS 2 exactly once).
+            store.markInflight(clientId, d.storeSeq(), out.packetId(), false);
+            store.afterDurable(ch.eventLoop(), () -> ch.writeAndFlush(wire, ch.voidPromise()));
+        } else {
+            ch.writeAndFlush(wire, ch.voidPromise());
+        }
     }
 
     /** Replaces a repeated topic by its alias when the client allows aliases (spec 3.3.2.3.4). */
@@ -144,6 +182,7 @@ final class Outbound {
             return false;
         }
         inflight.remove(packetId);
+        forget(f.delivery);
         drain();
         return true;
     }
@@ -157,10 +196,14 @@ final class Outbound {
         if (error) {
             // spec 4.3.3: a PUBREC with a reason code of 0x80 or more ends the flow
             inflight.remove(packetId);
+            forget(f.delivery);
             drain();
             return true;
         }
         f.released = true;
+        if (f.delivery.stored()) {
+            store.markInflight(clientId, f.delivery.storeSeq(), packetId, true);
+        }
         if (peer != null) {
             peer.channel().writeAndFlush(Pubrel.of(packetId), peer.channel().voidPromise());
         }
@@ -173,6 +216,7 @@ final class Outbound {
             return false;
         }
         inflight.remove(packetId);
+        forget(f.delivery);
         drain();
         return true;
     }
@@ -201,7 +245,10 @@ final class Outbound {
         return out;
     }
 
+    /** The session ends: everything it held is let go, in the store too. */
     void clear() {
+        inflight.values().forEach(f -> forget(f.delivery));
+        queue.forEach(this::forget);
         inflight.clear();
         queue.clear();
         aliases.clear();

@@ -1,5 +1,6 @@
 package dev.midge.broker.session;
 
+import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Subscription;
 import dev.midge.codec.packet.Will;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The state the broker keeps for one client id: subscriptions, the outbound flow, inbound QoS 2
@@ -32,14 +34,19 @@ public final class Session {
 
     private final String clientId;
     private final Outbound outbound;
+    private final Store store;
+    /** Keys of this session's stored queue entries; taken by publishers' loops while routing. */
+    private final AtomicLong storeSeq = new AtomicLong();
 
     private volatile EventLoop owner;
     private volatile boolean online;
     private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
+    /** Written on the owner loop; read by routing on any loop (is the session persistent?). */
+    private volatile long expirySeconds;
+
     // Owner-loop state below.
-    private long expirySeconds;
     private Peer peer;
     private boolean discarded;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
@@ -52,12 +59,25 @@ public final class Session {
      * @param expirySeconds how long the session outlives its connection: 0 ends it with the
      *                      connection, {@link #NEVER_EXPIRES} keeps it (MQTT 3.x persistent sessions)
      */
-    public Session(String clientId, long expirySeconds, SessionLimits limits, BrokerMetrics metrics,
+    public Session(String clientId, long expirySeconds, SessionLimits limits, BrokerMetrics metrics, Store store,
                    EventLoop owner) {
         this.clientId = clientId;
         this.expirySeconds = expirySeconds;
-        this.outbound = new Outbound(limits, metrics);
+        this.store = store;
+        this.outbound = new Outbound(clientId, store, limits, metrics);
         this.owner = owner;
+    }
+
+    /** The next key for a stored queue entry of this session; any thread. */
+    public long nextStoreSeq() {
+        return storeSeq.incrementAndGet();
+    }
+
+    /** Writes the session record when it outlives its connection (never for expiry 0). */
+    public void persist() {
+        if (persistent()) {
+            store.putSession(clientId, expirySeconds);
+        }
     }
 
     public String clientId() {
@@ -71,7 +91,13 @@ public final class Session {
     /** A DISCONNECT may change the interval [MQTT-3.14.2-2]; the caller checks the 0 rule. */
     public void expirySeconds(long seconds) {
         assertOwner();
+        boolean was = persistent();
         this.expirySeconds = seconds;
+        if (persistent()) {
+            store.putSession(clientId, seconds);
+        } else if (was) {
+            store.removeSession(clientId);
+        }
     }
 
     /** False for a session that ends with its connection (clean session, expiry 0). */
@@ -188,6 +214,15 @@ public final class Session {
         outbound.clear();
         awaitingPubrel.clear();
         inbox.clear();
+        if (store.durable()) {
+            store.removeSession(clientId);
+        }
+    }
+
+    /** A stored delivery that this session hands on (shared subscriptions) leaves its store queue. */
+    public void release(Delivery d) {
+        assertOwner();
+        outbound.forget(d);
     }
 
     public boolean isDiscarded() {
@@ -237,15 +272,22 @@ public final class Session {
 
     // ---- subscriptions (owner loop; the topic tree is updated by the caller) ------------------
 
-    /** Records a subscription; returns the one it replaced, or null. */
-    public Subscription putSubscription(String filter, Subscription options) {
+    /** Records a subscription (in the store too, when persistent); returns the one it replaced, or null. */
+    public Subscription putSubscription(String filter, Subscription options, int subscriptionId) {
         assertOwner();
+        if (persistent()) {
+            store.putSubscription(clientId, filter, options, subscriptionId);
+        }
         return subscriptions.put(filter, options);
     }
 
     public boolean removeSubscription(String filter) {
         assertOwner();
-        return subscriptions.remove(filter) != null;
+        boolean had = subscriptions.remove(filter) != null;
+        if (had && persistent()) {
+            store.removeSubscription(clientId, filter);
+        }
+        return had;
     }
 
     public Map<String, Subscription> subscriptions() {
@@ -286,13 +328,46 @@ public final class Session {
      */
     public boolean beginInboundQos2(int packetId) {
         assertOwner();
-        return awaitingPubrel.add(packetId);
+        boolean fresh = awaitingPubrel.add(packetId);
+        if (fresh && persistent()) {
+            // in the publisher's ack batch: after a crash the retransmission is still known
+            store.putInboundQos2(clientId, packetId);
+        }
+        return fresh;
     }
 
     /** PUBREL: the inbound QoS 2 flow is over; returns whether the id was known. */
     public boolean releaseInboundQos2(int packetId) {
         assertOwner();
-        return awaitingPubrel.remove(packetId);
+        boolean known = awaitingPubrel.remove(packetId);
+        if (known && persistent()) {
+            store.removeInboundQos2(clientId, packetId);
+        }
+        return known;
+    }
+
+    // ---- recovery at startup (owner loop) ---------------------------------------------------------
+
+    /** Puts back a stored queue entry; {@code packetId} is non-zero when it had gone out. */
+    public void restore(Delivery d, int packetId, boolean released) {
+        assertOwner();
+        storeSeq.accumulateAndGet(d.storeSeq(), Math::max);
+        if (packetId != 0) {
+            outbound.restoreInflight(d, packetId, released);
+        } else {
+            outbound.restoreQueued(d);
+        }
+    }
+
+    /** Puts back a stored subscription (the topic tree is filled by the caller). */
+    public void restoreSubscription(String filter, Subscription options) {
+        assertOwner();
+        subscriptions.put(filter, options);
+    }
+
+    public void restoreInboundQos2(int packetId) {
+        assertOwner();
+        awaitingPubrel.add(packetId);
     }
 
     public boolean awaitsPubrel(int packetId) {

@@ -15,11 +15,14 @@ import java.util.function.BiConsumer;
 public final class SessionLifecycle {
     private final SessionRegistry registry;
     private final TopicTree tree;
+    private final Router router;
     private final BiConsumer<Will, String> willPublisher;
 
-    public SessionLifecycle(SessionRegistry registry, TopicTree tree, BiConsumer<Will, String> willPublisher) {
+    public SessionLifecycle(SessionRegistry registry, TopicTree tree, Router router,
+                            BiConsumer<Will, String> willPublisher) {
         this.registry = registry;
         this.tree = tree;
+        this.router = router;
         this.willPublisher = willPublisher;
     }
 
@@ -33,7 +36,9 @@ public final class SessionLifecycle {
         }
         for (Delivery d : s.detach(ch)) {
             // spec 4.8.2: a member that leaves passes unacknowledged shared messages on
-            if (!Router.deliverShared(d.sharedGroup(), d.message(), s)) {
+            if (router.deliverShared(d.sharedGroup(), d.message(), s)) {
+                s.release(d);
+            } else {
                 s.accept(d);
             }
         }

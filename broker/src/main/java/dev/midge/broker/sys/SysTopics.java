@@ -1,7 +1,6 @@
 package dev.midge.broker.sys;
 
 import dev.midge.broker.BrokerContext;
-import dev.midge.broker.session.Message;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.topic.Topic;
@@ -53,6 +52,6 @@ public final class SysTopics {
             return;
         }
         Publish message = Publish.of(topic, value.getBytes(StandardCharsets.UTF_8), Qos.AT_MOST_ONCE, true);
-        broker.distributor().distribute(Topic.of(topic), Message.of(message, null));
+        broker.distributor().distribute(Topic.of(topic), message, null);
     }
 }

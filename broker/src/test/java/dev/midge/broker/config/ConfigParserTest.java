@@ -62,7 +62,7 @@ class ConfigParserTest {
     void unknownKey_isError_supportedLaterKey_isWarning() throws Exception {
         assertThatThrownBy(() -> parse("max_inflight_mesages 5\n"))
                 .hasMessageContaining(":1: unknown configuration key 'max_inflight_mesages'");
-        BrokerConfig c = parse("persistence true\npassword_file /etc/mosquitto/passwd\n");
+        BrokerConfig c = parse("autosave_interval 1800\npassword_file /etc/mosquitto/passwd\n");
         assertThat(c.warnings()).hasSize(2);
         assertThat(c.warnings().get(1)).contains(":2:").contains("password_file");
     }

@@ -21,7 +21,8 @@ final class TestBroker implements AutoCloseable {
         BrokerConfig config = settings.apply(BrokerConfig.builder()
                 .listener("127.0.0.1", 0)
                 .allowAnonymous(true)
-                .sysInterval(0)).build();
+                .sysInterval(0)
+                .persistence(false)).build();
         try {
             return new TestBroker(new Broker(config).start());
         } catch (InterruptedException e) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class RetainedMessagesTest {
     private static Message msg(String topic, String payload) {
-        return Message.of(Publish.of(topic, payload.getBytes(), Qos.AT_MOST_ONCE, true), "publisher");
+        return Message.of(1, Publish.of(topic, payload.getBytes(), Qos.AT_MOST_ONCE, true), "publisher");
     }
 
     private static List<String> topics(RetainedMessages r, String filter) {

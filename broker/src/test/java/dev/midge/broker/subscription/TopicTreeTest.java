@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.midge.broker.session.Session;
 import dev.midge.broker.session.SessionLimits;
+import dev.midge.broker.store.MemoryStore;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
@@ -27,7 +28,7 @@ class TopicTreeTest {
     private static final DefaultEventLoop LOOP = new DefaultEventLoop();
 
     private static Session session(String id) {
-        return new Session(id, 0, new SessionLimits(20, 100), new BrokerMetrics(), LOOP);
+        return new Session(id, 0, new SessionLimits(20, 100), new BrokerMetrics(), new MemoryStore(), LOOP);
     }
 
     private static boolean subscribe(TopicTree tree, String filter, Session s, Qos qos) {

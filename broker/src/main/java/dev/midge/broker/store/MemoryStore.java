@@ -1,0 +1,88 @@
+package dev.midge.broker.store;
+
+import dev.midge.broker.session.Message;
+import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
+import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code persistence false}: the state lives in the broker's objects only, so every write is as
+ * durable as it will get the moment it is made, and there is nothing to recover.
+ */
+public final class MemoryStore implements Store {
+    private final AtomicLong messageIds = new AtomicLong();
+
+    @Override
+    public void afterDurable(EventLoop loop, Runnable then) {
+        if (loop.inEventLoop()) {
+            then.run();
+        } else {
+            loop.execute(then);
+        }
+    }
+
+    @Override
+    public boolean durable() {
+        return false;
+    }
+
+    @Override
+    public long nextMessageId() {
+        return messageIds.incrementAndGet();
+    }
+
+    @Override
+    public void putSession(String clientId, long expirySeconds) {
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+    }
+
+    @Override
+    public void putSubscription(String clientId, String filter, Subscription options, int subscriptionId) {
+    }
+
+    @Override
+    public void removeSubscription(String clientId, String filter) {
+    }
+
+    @Override
+    public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
+                        List<Integer> subscriptionIds) {
+    }
+
+    @Override
+    public void markInflight(String clientId, long seq, int packetId, boolean released) {
+    }
+
+    @Override
+    public void dequeue(String clientId, long seq, long messageId) {
+    }
+
+    @Override
+    public void putInboundQos2(String clientId, int packetId) {
+    }
+
+    @Override
+    public void removeInboundQos2(String clientId, int packetId) {
+    }
+
+    @Override
+    public void putRetained(String topic, Message message) {
+    }
+
+    @Override
+    public void removeRetained(String topic) {
+    }
+
+    @Override
+    public void recover(Recovery into) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,192 @@
+package dev.midge.broker.store;
+
+import dev.midge.broker.session.Message;
+import dev.midge.codec.packet.PacketType;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Publish;
+import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.wire.PropertiesCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The byte layout of stored records and keys. Keys that belong to a session start with its
+ * client id and a 0x00 byte (client ids cannot contain U+0000), so a session's records are one
+ * key range. Numbers are big-endian so that keys sort in numeric order.
+ */
+final class Records {
+    private Records() {
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] sessionPrefix(String clientId) {
+        byte[] id = utf8(clientId);
+        byte[] out = new byte[id.length + 1];
+        System.arraycopy(id, 0, out, 0, id.length);
+        return out;
+    }
+
+    /** The first key after every key of the session. */
+    static byte[] sessionPrefixEnd(String clientId) {
+        byte[] p = sessionPrefix(clientId);
+        p[p.length - 1] = 1;
+        return p;
+    }
+
+    static byte[] key(String clientId, String suffix) {
+        return concat(sessionPrefix(clientId), utf8(suffix));
+    }
+
+    static byte[] key(String clientId, long seq) {
+        return concat(sessionPrefix(clientId), ByteBuffer.allocate(8).putLong(seq).array());
+    }
+
+    static byte[] key(String clientId, int packetId) {
+        return concat(sessionPrefix(clientId), ByteBuffer.allocate(2).putShort((short) packetId).array());
+    }
+
+    static byte[] longKey(long id) {
+        return ByteBuffer.allocate(8).putLong(id).array();
+    }
+
+    /** The client id of a session-scoped key. */
+    static String clientIdOf(byte[] key) {
+        int zero = indexOfZero(key);
+        return new String(key, 0, zero, StandardCharsets.UTF_8);
+    }
+
+    /** The part of a session-scoped key after the client id. */
+    static ByteBuffer suffixOf(byte[] key) {
+        int zero = indexOfZero(key);
+        return ByteBuffer.wrap(key, zero + 1, key.length - zero - 1);
+    }
+
+    private static int indexOfZero(byte[] key) {
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] == 0) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not a session key");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static byte[] session(long expirySeconds) {
+        return longKey(expirySeconds);
+    }
+
+    static byte[] subscription(Subscription s, int subscriptionId) {
+        return ByteBuffer.allocate(6).put((byte) s.qos().value())
+                .put((byte) ((s.noLocal() ? 1 : 0) | (s.retainAsPublished() ? 2 : 0) | s.retainHandling() << 2))
+                .putInt(subscriptionId).array();
+    }
+
+    static Subscription subscription(String filter, byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        Qos qos = Qos.of(b.get());
+        int flags = b.get();
+        return new Subscription(filter, qos, (flags & 1) != 0, (flags & 2) != 0, flags >> 2 & 3);
+    }
+
+    static int subscriptionId(byte[] v) {
+        return ByteBuffer.wrap(v, 2, 4).getInt();
+    }
+
+    /** A queue entry: message id, QoS, retain flag, subscription identifiers. */
+    static byte[] queued(long messageId, Qos qos, boolean retain, List<Integer> ids) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 2 + 2 + 4 * ids.size()).putLong(messageId)
+                .put((byte) qos.value()).put((byte) (retain ? 1 : 0)).putShort((short) ids.size());
+        ids.forEach(b::putInt);
+        return b.array();
+    }
+
+    record Queued(long messageId, Qos qos, boolean retain, List<Integer> subscriptionIds) {
+    }
+
+    static Queued queued(byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        long id = b.getLong();
+        Qos qos = Qos.of(b.get());
+        boolean retain = b.get() != 0;
+        int n = b.getShort();
+        List<Integer> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(b.getInt());
+        }
+        return new Queued(id, qos, retain, ids);
+    }
+
+    static byte[] inflight(int packetId, boolean released) {
+        return ByteBuffer.allocate(3).putShort((short) packetId).put((byte) (released ? 1 : 0)).array();
+    }
+
+    /**
+     * A message: id, wall-clock arrival (monotonic time does not survive a restart), expiry,
+     * QoS, retain, origin, topic, MQTT 5 properties (in the wire format), payload.
+     */
+    static byte[] message(Message m) {
+        Publish p = m.publish();
+        long waitedMillis = (System.nanoTime() - m.arrivedNanos()) / 1_000_000;
+        ByteBuf buf = Unpooled.buffer(64 + p.payload().length);
+        try {
+            buf.writeLong(m.id()).writeLong(System.currentTimeMillis() - waitedMillis).writeLong(m.expirySeconds())
+                    .writeByte(p.qos().value()).writeBoolean(p.retain());
+            writeString(buf, m.origin());
+            writeString(buf, p.topic());
+            PropertiesCodec.write(buf, p.properties(), PropertiesCodec.bodySize(p.properties()));
+            buf.writeInt(p.payload().length).writeBytes(p.payload());
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    static Message message(byte[] v) {
+        ByteBuf buf = Unpooled.wrappedBuffer(v);
+        long id = buf.readLong();
+        long arrivedWall = buf.readLong();
+        long expiry = buf.readLong();
+        Qos qos = Qos.of(buf.readByte());
+        boolean retain = buf.readBoolean();
+        String origin = readString(buf);
+        String topic = readString(buf);
+        Properties props = PropertiesCodec.read(buf, PacketType.PUBLISH);
+        byte[] payload = new byte[buf.readInt()];
+        buf.readBytes(payload);
+        long waitedNanos = Math.max(0, System.currentTimeMillis() - arrivedWall) * 1_000_000;
+        Publish p = new Publish(topic, payload, qos, retain, false, 0, props);
+        return new Message(id, p, origin, System.nanoTime() - waitedNanos, expiry);
+    }
+
+    private static void writeString(ByteBuf buf, String s) {
+        if (s == null) {
+            buf.writeInt(-1);
+            return;
+        }
+        byte[] b = utf8(s);
+        buf.writeInt(b.length).writeBytes(b);
+    }
+
+    private static String readString(ByteBuf buf) {
+        int n = buf.readInt();
+        if (n < 0) {
+            return null;
+        }
+        return buf.readCharSequence(n, StandardCharsets.UTF_8).toString();
+    }
+}

@@ -1,0 +1,412 @@
+package dev.midge.broker.store;
+
+import dev.midge.broker.session.Message;
+import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable store on RocksDB. Writes from the event loops are queued to one writer thread,
+ * which takes everything queued during the previous write into one WriteBatch, writes it (with
+ * fsync when {@code persistence_sync always}), and then completes the {@link #afterDurable}
+ * callbacks of that batch on their loops: group commit, one sync per batch whatever the load.
+ */
+public final class RocksStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
+    private static final String[] FAMILIES = {"sessions", "subscriptions", "messages", "queues", "inflight",
+        "inbound", "retained"};
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final long syncIntervalMillis;
+    private final LRUCache cache;
+    private final WriteBufferManager writeBuffers;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final WriteOptions writeOptions;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final RocksDB db;
+    private final ColumnFamilyHandle sessions;
+    private final ColumnFamilyHandle subscriptions;
+    private final ColumnFamilyHandle messages;
+    private final ColumnFamilyHandle queues;
+    private final ColumnFamilyHandle inflight;
+    private final ColumnFamilyHandle inbound;
+    private final ColumnFamilyHandle retained;
+
+    private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
+    private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
+    private final AtomicLong messageIds = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closing;
+
+    /** A durability barrier: run {@code then} on {@code loop} after the batch it is in. */
+    private record Barrier(EventLoop loop, Runnable then) {
+    }
+
+    /** Stop marker for the writer. */
+    private static final Object STOP = new Object();
+
+    /**
+     * @param syncIntervalMillis 0 to fsync every batch before its callbacks run; otherwise batches
+     *                           are written without sync and the log is synced this often
+     * @param memoryBytes        block cache and write buffers together stay within this
+     */
+    public RocksStore(Path dir, long syncIntervalMillis, long memoryBytes) throws IOException {
+        this.dir = dir;
+        this.syncIntervalMillis = syncIntervalMillis;
+        Files.createDirectories(dir);
+        cache = new LRUCache(memoryBytes / 2);
+        writeBuffers = new WriteBufferManager(memoryBytes / 2, cache);
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setWriteBufferManager(writeBuffers).setMaxOpenFiles(256);
+        cfOptions = new ColumnFamilyOptions().setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+        writeOptions = new WriteOptions().setSync(syncIntervalMillis == 0);
+        db = openOrMoveAside();
+        sessions = handles.get(1);
+        subscriptions = handles.get(2);
+        messages = handles.get(3);
+        queues = handles.get(4);
+        inflight = handles.get(5);
+        inbound = handles.get(6);
+        retained = handles.get(7);
+        writer = new Thread(this::writeLoop, "midge-store-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    private RocksDB openOrMoveAside() throws IOException {
+        try {
+            return open();
+        } catch (RocksDBException e) {
+            // A damaged store must not keep the broker down: keep it for inspection, start afresh.
+            Path aside = dir.resolveSibling(dir.getFileName() + ".corrupt-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            LOG.error("The store in {} cannot be opened ({}); moved it to {} and starting with an empty store. "
+                    + "Sessions, queued and retained messages in it are not recovered.", dir, e.getMessage(), aside);
+            handles.clear();
+            Files.move(dir, aside);
+            Files.createDirectories(dir);
+            try {
+                return open();
+            } catch (RocksDBException again) {
+                throw new IOException("cannot open a fresh store in " + dir + ": " + again.getMessage(), again);
+            }
+        }
+    }
+
+    private RocksDB open() throws RocksDBException {
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (String f : FAMILIES) {
+            descriptors.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII), cfOptions));
+        }
+        return RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    }
+
+    // ---- the writer ---------------------------------------------------------------------------
+
+    private void submit(Consumer<WriteBatch> op) {
+        pending.add(op);
+    }
+
+    @Override
+    public void afterDurable(EventLoop loop, Runnable then) {
+        pending.add(new Barrier(loop, then));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void writeLoop() {
+        long lastSync = System.nanoTime();
+        List<Object> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Object first = syncIntervalMillis == 0 ? pending.take()
+                        : pending.poll(syncIntervalMillis, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    pending.drainTo(batch);
+                }
+                boolean stop = batch.remove(STOP);
+                boolean written = write(batch);
+                if (syncIntervalMillis > 0 && System.nanoTime() - lastSync >= syncIntervalMillis * 1_000_000) {
+                    db.flushWal(true);
+                    lastSync = System.nanoTime();
+                }
+                for (Object o : batch) {
+                    if (o instanceof Barrier b && written) {
+                        b.loop().execute(b.then());
+                    }
+                }
+                batch.clear();
+                if (stop) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RocksDBException e) {
+                LOG.error("store sync failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Applies the batch's writes; false when they could not be written (no ack may follow). */
+    @SuppressWarnings("unchecked")
+    private boolean write(List<Object> batch) {
+        try (WriteBatch wb = new WriteBatch()) {
+            for (Object o : batch) {
+                if (o instanceof Consumer<?> op) {
+                    ((Consumer<WriteBatch>) op).accept(wb);
+                }
+            }
+            if (wb.count() > 0) {
+                db.write(writeOptions, wb);
+            }
+            return true;
+        } catch (RocksDBException | RuntimeException e) {
+            LOG.error("store write of {} operations failed; their acknowledgements are withheld: {}",
+                    batch.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    private interface BatchOp {
+        void apply(WriteBatch wb) throws RocksDBException;
+    }
+
+    private void op(BatchOp op) {
+        submit(wb -> {
+            try {
+                op.apply(wb);
+            } catch (RocksDBException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    // ---- writes ------------------------------------------------------------------------------
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public long nextMessageId() {
+        return messageIds.incrementAndGet();
+    }
+
+    @Override
+    public void putSession(String clientId, long expirySeconds) {
+        op(wb -> wb.put(sessions, Records.utf8(clientId), Records.session(expirySeconds)));
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+        byte[] from = Records.sessionPrefix(clientId);
+        byte[] to = Records.sessionPrefixEnd(clientId);
+        op(wb -> {
+            wb.delete(sessions, Records.utf8(clientId));
+            wb.deleteRange(subscriptions, from, to);
+            wb.deleteRange(queues, from, to);
+            wb.deleteRange(inflight, from, to);
+            wb.deleteRange(inbound, from, to);
+        });
+    }
+
+    @Override
+    public void putSubscription(String clientId, String filter, Subscription options, int subscriptionId) {
+        op(wb -> wb.put(subscriptions, Records.key(clientId, filter), Records.subscription(options, subscriptionId)));
+    }
+
+    @Override
+    public void removeSubscription(String clientId, String filter) {
+        op(wb -> wb.delete(subscriptions, Records.key(clientId, filter)));
+    }
+
+    @Override
+    public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
+                        List<Integer> subscriptionIds) {
+        boolean first = references.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet() == 1;
+        byte[] body = first ? Records.message(message) : null;
+        op(wb -> {
+            if (body != null) {
+                wb.put(messages, Records.longKey(message.id()), body);
+            }
+            wb.put(queues, Records.key(clientId, seq), Records.queued(message.id(), qos, retain, subscriptionIds));
+        });
+    }
+
+    @Override
+    public void markInflight(String clientId, long seq, int packetId, boolean released) {
+        op(wb -> wb.put(inflight, Records.key(clientId, seq), Records.inflight(packetId, released)));
+    }
+
+    @Override
+    public void dequeue(String clientId, long seq, long messageId) {
+        AtomicInteger refs = references.get(messageId);
+        boolean last = refs != null && refs.decrementAndGet() <= 0;
+        if (last) {
+            references.remove(messageId, refs);
+        }
+        op(wb -> {
+            wb.singleDelete(queues, Records.key(clientId, seq));
+            wb.delete(inflight, Records.key(clientId, seq));
+            if (last) {
+                wb.singleDelete(messages, Records.longKey(messageId));
+            }
+        });
+    }
+
+    @Override
+    public void putInboundQos2(String clientId, int packetId) {
+        op(wb -> wb.put(inbound, Records.key(clientId, packetId), new byte[0]));
+    }
+
+    @Override
+    public void removeInboundQos2(String clientId, int packetId) {
+        op(wb -> wb.delete(inbound, Records.key(clientId, packetId)));
+    }
+
+    @Override
+    public void putRetained(String topic, Message message) {
+        byte[] body = Records.message(message);
+        op(wb -> wb.put(retained, Records.utf8(topic), body));
+    }
+
+    @Override
+    public void removeRetained(String topic) {
+        op(wb -> wb.delete(retained, Records.utf8(topic)));
+    }
+
+    // ---- recovery ----------------------------------------------------------------------------
+
+    @Override
+    public void recover(Recovery into) {
+        long maxId = 0;
+        try (RocksIterator it = db.newIterator(sessions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                into.session(new String(it.key(), StandardCharsets.UTF_8), ByteBuffer.wrap(it.value()).getLong());
+            }
+        }
+        try (RocksIterator it = db.newIterator(subscriptions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                ByteBuffer suffix = Records.suffixOf(key);
+                String filter = StandardCharsets.UTF_8.decode(suffix).toString();
+                into.subscription(Records.clientIdOf(key), filter, Records.subscription(filter, it.value()),
+                        Records.subscriptionId(it.value()));
+            }
+        }
+        Map<Long, Message> bodies = new HashMap<>();
+        try (RocksIterator it = db.newIterator(queues)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                Records.Queued q = Records.queued(it.value());
+                Message m = bodies.computeIfAbsent(q.messageId(), this::readMessage);
+                if (m == null) {
+                    continue;
+                }
+                maxId = Math.max(maxId, q.messageId());
+                references.computeIfAbsent(q.messageId(), id -> new AtomicInteger()).incrementAndGet();
+                byte[] flight = get(inflight, key);
+                int packetId = flight == null ? 0 : ByteBuffer.wrap(flight).getShort() & 0xFFFF;
+                boolean released = flight != null && flight[2] != 0;
+                into.queued(Records.clientIdOf(key), Records.suffixOf(key).getLong(), m, q.qos(), q.retain(),
+                        q.subscriptionIds(), packetId, released);
+            }
+        }
+        try (RocksIterator it = db.newIterator(inbound)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                into.inboundQos2(Records.clientIdOf(it.key()), Records.suffixOf(it.key()).getShort() & 0xFFFF);
+            }
+        }
+        try (RocksIterator it = db.newIterator(retained)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Message m = Records.message(it.value());
+                maxId = Math.max(maxId, m.id());
+                into.retained(new String(it.key(), StandardCharsets.UTF_8), m);
+            }
+        }
+        try (RocksIterator it = db.newIterator(messages)) {
+            it.seekToLast();
+            if (it.isValid()) {
+                maxId = Math.max(maxId, ByteBuffer.wrap(it.key()).getLong());
+            }
+        }
+        messageIds.set(maxId);
+    }
+
+    private Message readMessage(long id) {
+        byte[] v = get(messages, Records.longKey(id));
+        return v == null ? null : Records.message(v);
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("store read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        pending.add(STOP);
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            LOG.warn("final store sync failed: {}", e.getMessage());
+        }
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        writeOptions.close();
+        cfOptions.close();
+        dbOptions.close();
+        writeBuffers.close();
+        cache.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.midge.broker.store;
+
+import dev.midge.broker.session.Message;
+import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
+import io.netty.channel.EventLoop;
+import java.util.List;
+
+/**
+ * Where broker state becomes durable (DESIGN.md rule 5). Event loops submit writes, which never
+ * block; the store applies everything submitted so far in one batch with one sync, then runs the
+ * {@link #afterDurable} callbacks of that batch on the loops that asked. PUBACK, PUBREC, CONNACK
+ * and SUBACK are sent only from such a callback.
+ *
+ * <p>Only state that outlives a connection is written: sessions with an expiry interval, their
+ * subscriptions, the messages queued or in flight for them, inbound QoS 2 packet ids, retained
+ * messages. Writes for one session come from its owner loop, or (enqueue) from the publisher's
+ * loop during routing, which is what makes the queue entry durable before the publisher's ack.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Runs {@code then} on {@code loop} once every write submitted so far is durable. */
+    void afterDurable(EventLoop loop, Runnable then);
+
+    /** False for the in-memory store: callers may skip preparing writes that would be dropped. */
+    boolean durable();
+
+    /** A fresh message identifier. */
+    long nextMessageId();
+
+    void putSession(String clientId, long expirySeconds);
+
+    /** Removes a session and everything stored under it. */
+    void removeSession(String clientId);
+
+    void putSubscription(String clientId, String filter, Subscription options, int subscriptionId);
+
+    void removeSubscription(String clientId, String filter);
+
+    /**
+     * Queues a message for a session under {@code seq} (increasing per session); the message body
+     * is written once, however many sessions it is queued for.
+     */
+    void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain, List<Integer> subscriptionIds);
+
+    /** Records the packet id a queued message went out with, and whether PUBREC has come. */
+    void markInflight(String clientId, long seq, int packetId, boolean released);
+
+    /** The message under {@code seq} is done with (acknowledged, dropped, or expired). */
+    void dequeue(String clientId, long seq, long messageId);
+
+    void putInboundQos2(String clientId, int packetId);
+
+    void removeInboundQos2(String clientId, int packetId);
+
+    void putRetained(String topic, Message message);
+
+    void removeRetained(String topic);
+
+    /** Reads everything back at startup, in key order (sessions before their queues). */
+    void recover(Recovery into);
+
+    @Override
+    void close();
+}
