@@ -248,7 +248,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         // spec 4.3.3: PUBREL is always answered with PUBCOMP; MQTT 5 says when the id was unknown
         boolean known = session.releaseInboundQos2(pubrel.packetId());
         int reason = known || !isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-        channel.writeAndFlush(new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY), channel.voidPromise());
+        Pubcomp pubcomp = new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY);
+        // the id is free once PUBCOMP is out: its release must be durable first, or a restart
+        // would take the next message under that id for a retransmission
+        broker.store().afterDurable(channel.eventLoop(), () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
     }
 
     private void unknownIdIfFalse(boolean known, MqttPacket packet) {

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * An inbound PUBLISH (topic alias already resolved): validate, flow control, QoS 2
@@ -68,18 +69,30 @@ public final class PublishInbound {
                 }
             }
             case AT_LEAST_ONCE -> {
-                int reason = refusal != ROUTE ? refusal : route(broker, conn, publish);
+                int reason = refusal != ROUTE ? refusal : routeDurably(broker, conn, publish, () -> true);
                 acknowledge(broker, conn.channel(), new Puback(publish.packetId(), reason, Properties.EMPTY));
             }
             case EXACTLY_ONCE -> {
-                int reason = refusal == ROUTE ? ReasonCode.SUCCESS : refusal;
                 // [MQTT-4.3.3-2] a PUBLISH whose id still awaits PUBREL is a retransmission: no second delivery
-                if (refusal == ROUTE && session.beginInboundQos2(publish.packetId())) {
-                    reason = route(broker, conn, publish);
-                }
+                int reason = refusal != ROUTE ? refusal
+                        : routeDurably(broker, conn, publish, () -> session.beginInboundQos2(publish.packetId()));
                 acknowledge(broker, conn.channel(), new Pubrec(publish.packetId(), reason, Properties.EMPTY));
             }
         }
+    }
+
+    /**
+     * Routes when {@code admit} says so, as one atomic store unit: the inbound QoS 2 packet id and
+     * the queue entries of the message become durable together, or not at all.
+     */
+    private static int routeDurably(BrokerContext broker, MqttConnection conn, Publish publish, BooleanSupplier admit) {
+        int[] reason = {ReasonCode.SUCCESS};
+        broker.store().atomically(() -> {
+            if (admit.getAsBoolean()) {
+                reason[0] = route(broker, conn, publish);
+            }
+        });
+        return reason[0];
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.midge.broker.session;
 
 import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
+import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Publish;
@@ -65,14 +66,17 @@ final class Outbound {
     void attach(Peer p) {
         this.peer = p;
         aliases.clear();
+        List<MqttPacket> resend = new ArrayList<>(inflight.size());
         for (OutboundFlight f : inflight.values()) {
-            if (f.released) {
-                p.channel().write(Pubrel.of(f.publish.packetId()));
-            } else {
-                // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, in order
-                p.channel().write(withAlias(f.publish.withDup()));
-            }
+            // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
+            resend.add(f.released ? Pubrel.of(f.publish.packetId()) : withAlias(f.publish.withDup()));
         }
+        Channel ch = p.channel();
+        // behind every write-ahead still on its way to disk, like the first transmissions
+        store.afterDurable(ch.eventLoop(), () -> {
+            resend.forEach(ch::write);
+            ch.flush();
+        });
         drain();
     }
 
@@ -201,11 +205,17 @@ final class Outbound {
             return true;
         }
         f.released = true;
-        if (f.delivery.stored()) {
-            store.markInflight(clientId, f.delivery.storeSeq(), packetId, true);
+        if (peer == null) {
+            return true;
         }
-        if (peer != null) {
-            peer.channel().writeAndFlush(Pubrel.of(packetId), peer.channel().voidPromise());
+        Channel ch = peer.channel();
+        if (f.delivery.stored()) {
+            // Write-ahead again: once the client has a PUBREL it may forget the message, so a
+            // restart must resend PUBREL, never the PUBLISH (which would then be a new message).
+            store.markInflight(clientId, f.delivery.storeSeq(), packetId, true);
+            store.afterDurable(ch.eventLoop(), () -> ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise()));
+        } else {
+            ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise());
         }
         return true;
     }

@@ -15,6 +15,11 @@ public final class MemoryStore implements Store {
     private final AtomicLong messageIds = new AtomicLong();
 
     @Override
+    public void atomically(Runnable body) {
+        body.run();
+    }
+
+    @Override
     public void afterDurable(EventLoop loop, Runnable then) {
         if (loop.inEventLoop()) {
             then.run();

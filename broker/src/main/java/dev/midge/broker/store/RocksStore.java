@@ -69,6 +69,8 @@ public final class RocksStore implements Store {
     private final ColumnFamilyHandle retained;
 
     private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
+    /** Writes collected by {@link #atomically} on this thread, submitted as one. */
+    private final ThreadLocal<List<Consumer<WriteBatch>>> collecting = new ThreadLocal<>();
     private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
     private final AtomicLong messageIds = new AtomicLong();
     private final Thread writer;
@@ -141,7 +143,31 @@ public final class RocksStore implements Store {
     // ---- the writer ---------------------------------------------------------------------------
 
     private void submit(Consumer<WriteBatch> op) {
-        pending.add(op);
+        List<Consumer<WriteBatch>> group = collecting.get();
+        if (group != null) {
+            group.add(op);
+        } else {
+            pending.add(op);
+        }
+    }
+
+    @Override
+    public void atomically(Runnable body) {
+        if (collecting.get() != null) {
+            body.run(); // already inside a unit
+            return;
+        }
+        List<Consumer<WriteBatch>> group = new ArrayList<>();
+        collecting.set(group);
+        try {
+            body.run();
+        } finally {
+            collecting.remove();
+        }
+        if (!group.isEmpty()) {
+            // one element of the queue: the writer never splits it across two batches
+            pending.add((Consumer<WriteBatch>) wb -> group.forEach(op -> op.accept(wb)));
+        }
     }
 
     @Override

@@ -19,6 +19,13 @@ import java.util.List;
  */
 public interface Store extends AutoCloseable {
 
+    /**
+     * Runs {@code body} on this thread and makes the writes it submits one atomic unit: after a
+     * crash either all of them are there or none (an inbound QoS 2 packet id and the queue entries
+     * of its message, say: one without the other is a lost or a duplicated message).
+     */
+    void atomically(Runnable body);
+
     /** Runs {@code then} on {@code loop} once every write submitted so far is durable. */
     void afterDurable(EventLoop loop, Runnable then);
 

@@ -1,0 +1,74 @@
+package dev.midge.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** {@code midge broker} in its own JVM, as ./midge runs it, for tests that kill it. */
+final class ChildBroker {
+    private final Path dir;
+    private final String[] args;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    ChildBroker(Path dir, String... args) {
+        this.dir = dir;
+        this.args = args;
+    }
+
+    /** Starts the broker and waits for its startup line. */
+    void start() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String[] command = new String[args.length + 5];
+        command[0] = java;
+        command[1] = "-Xmx512m";
+        command[2] = "-cp";
+        command[3] = System.getProperty("java.class.path");
+        command[4] = Main.class.getName();
+        System.arraycopy(args, 0, command, 5, args.length);
+        log = dir.resolve("broker-" + (++starts) + ".log");
+        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> output().contains("running on") || !process.isAlive());
+        if (!process.isAlive()) {
+            throw new IllegalStateException("broker exited: " + output());
+        }
+    }
+
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Prints the warnings and errors of every run, for a failing test's report. */
+    void dumpWarnings(java.io.PrintStream out) throws IOException {
+        for (int i = 1; i <= starts; i++) {
+            for (String line : Files.readAllLines(dir.resolve("broker-" + i + ".log"))) {
+                if (line.contains("WARN") || line.contains("ERROR") || line.contains("Recovered")
+                        || System.getenv("MIDGE_TRACE") != null && line.contains(System.getenv("MIDGE_TRACE"))) {
+                    out.println("broker-" + i + ": " + line);
+                }
+            }
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, like a power cut for the process. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
