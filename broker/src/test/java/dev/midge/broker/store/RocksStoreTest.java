@@ -1,0 +1,193 @@
+package dev.midge.broker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.midge.broker.session.Message;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Property;
+import dev.midge.codec.packet.Publish;
+import dev.midge.codec.packet.Qos;
+import dev.midge.codec.packet.Subscription;
+import io.netty.channel.DefaultEventLoop;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+
+class RocksStoreTest {
+    private static final DefaultEventLoop LOOP = new DefaultEventLoop();
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void stopLoop() {
+        LOOP.shutdownGracefully();
+    }
+
+    private static Message message(long id, String payload) {
+        Publish p = new Publish("t/x", payload.getBytes(StandardCharsets.UTF_8), Qos.EXACTLY_ONCE, false, false, 0,
+                Properties.builder().put(Property.CONTENT_TYPE, "text/plain").userProperty("k", "v").build());
+        return Message.of(id, p, "publisher");
+    }
+
+    /** Collects what recovery hands back. */
+    private static final class Collected implements Recovery {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void session(String clientId, long expirySeconds) {
+            events.add("session " + clientId + " " + expirySeconds);
+        }
+
+        @Override
+        public void subscription(String clientId, String filter, Subscription options, int subscriptionId) {
+            events.add("sub " + clientId + " " + filter + " q" + options.qos().value() + " rap" + options.retainAsPublished()
+                    + " id" + subscriptionId);
+        }
+
+        @Override
+        public void queued(String clientId, long seq, Message m, Qos qos, boolean retain, List<Integer> ids,
+                           int packetId, boolean released) {
+            events.add("queued " + clientId + " " + seq + " " + new String(m.publish().payload(), StandardCharsets.UTF_8)
+                    + " q" + qos.value() + " pid" + packetId + " rel" + released + " ids" + ids + " "
+                    + m.publish().properties().string(Property.CONTENT_TYPE));
+        }
+
+        @Override
+        public void inboundQos2(String clientId, int packetId) {
+            events.add("inbound " + clientId + " " + packetId);
+        }
+
+        @Override
+        public void retained(String topic, Message m) {
+            events.add("retained " + topic + " " + new String(m.publish().payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void sync(Store store) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        store.afterDurable(LOOP, () -> done.complete(null));
+        done.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writes_closeAndReopen_recoveredInKeyOrder() throws Exception {
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.putSession("c1", 300);
+            store.putSubscription("c1", "t/#", new Subscription("t/#", Qos.EXACTLY_ONCE, false, true, 0), 7);
+            Message m1 = message(store.nextMessageId(), "one");
+            Message m2 = message(store.nextMessageId(), "two");
+            store.atomically(() -> {
+                store.putInboundQos2("c1", 99);
+                store.enqueue("c1", 1, m1, Qos.EXACTLY_ONCE, false, List.of(7));
+            });
+            store.enqueue("c1", 2, m2, Qos.AT_LEAST_ONCE, true, List.of());
+            store.markInflight("c1", 1, 42, true);
+            store.putRetained("state", message(store.nextMessageId(), "kept"));
+            store.putSession("gone", 60);
+            store.enqueue("gone", 1, m2, Qos.AT_LEAST_ONCE, false, List.of());
+            store.removeSession("gone");
+            sync(store);
+        }
+        Collected c = new Collected();
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.recover(c);
+            assertThat(store.nextMessageId()).isEqualTo(4);
+        }
+        assertThat(c.events).containsExactly(
+                "session c1 300",
+                "sub c1 t/# q2 raptrue id7",
+                "queued c1 1 one q2 pid42 reltrue ids[7] text/plain",
+                "queued c1 2 two q1 pid0 relfalse ids[] text/plain",
+                "inbound c1 99",
+                "retained state kept");
+    }
+
+    @Test
+    void dequeue_lastReference_deletesMessageBody() throws Exception {
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            Message m = message(store.nextMessageId(), "shared");
+            store.putSession("a", 60);
+            store.putSession("b", 60);
+            store.enqueue("a", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
+            store.enqueue("b", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
+            store.dequeue("a", 1, m.id());
+            sync(store);
+        }
+        Collected c = new Collected();
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.recover(c);
+            store.dequeue("b", 1, 1);
+            sync(store);
+        }
+        assertThat(c.events).contains("queued b 1 shared q1 pid0 relfalse ids[] text/plain")
+                .noneMatch(e -> e.startsWith("queued a"));
+        Collected after = new Collected();
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.recover(after);
+        }
+        assertThat(after.events).noneMatch(e -> e.startsWith("queued"));
+    }
+
+    @Test
+    void afterDurable_runsOnlyOnceTheWriteIsReadableFromDisk() throws Exception {
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.putSession("durable", 60);
+            CompletableFuture<byte[]> seen = new CompletableFuture<>();
+            store.afterDurable(LOOP, () -> seen.complete(readOnly("sessions", "durable")));
+            assertThat(seen.get(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    /** Opens the store's files read-only, as a process would after a crash, and reads one key. */
+    private byte[] readOnly(String family, String key) {
+        List<ColumnFamilyDescriptor> d = new ArrayList<>();
+        d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        for (String f : new String[] {"sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
+            "retained"}) {
+            d.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII)));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.openReadOnly(o, dir.toString(), d, handles)) {
+            int i = List.of("default", "sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
+                    "retained").indexOf(family);
+            byte[] v = db.get(handles.get(i), key.getBytes(StandardCharsets.UTF_8));
+            handles.forEach(ColumnFamilyHandle::close);
+            return v;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void corruptStore_movedAsideAndFreshOneOpened() throws Exception {
+        Path data = dir.resolve("data");
+        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+            store.putSession("x", 60);
+            sync(store);
+        }
+        try (var files = Files.list(data)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("MANIFEST")).toList()) {
+                Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            }
+        }
+        Collected c = new Collected();
+        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+            store.recover(c);
+        }
+        assertThat(c.events).isEmpty();
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("data.corrupt-"));
+        }
+    }
+}
