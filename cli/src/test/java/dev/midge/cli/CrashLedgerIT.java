@@ -105,6 +105,114 @@ class CrashLedgerIT {
         }
     }
 
+    private int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private ChildBroker persistentBroker(int port) throws IOException {
+        Path conf = dir.resolve("midge.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                + "persistence_location " + dir.resolve("data") + "\nmax_queued_messages 1000000\n"
+                + "max_inflight_messages 50\n");
+        return new ChildBroker(dir, "broker", "-c", conf.toString());
+    }
+
+    /**
+     * Crashes while a retained message is being replaced and while a client id is being taken
+     * over again and again; retained messages, subscriptions and session expiry survive.
+     */
+    @Test
+    void sigkillDuringRetainedReplacementAndTakeovers_stateSurvives() throws Exception {
+        int port = freePort();
+        broker = persistentBroker(port);
+        broker.start();
+        // a v5 session that must survive the crashes, and one that must expire after them
+        var keeper = MqttClient.builder().useMqttVersion5().identifier("keeper").serverHost("127.0.0.1")
+                .serverPort(port).buildBlocking();
+        keeper.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+        keeper.subscribeWith().topicFilter("kept/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        keeper.disconnect();
+        var shortLived = MqttClient.builder().useMqttVersion5().identifier("short").serverHost("127.0.0.1")
+                .serverPort(port).buildBlocking();
+        shortLived.connectWith().cleanStart(true).sessionExpiryInterval(2).send();
+        shortLived.disconnect();
+
+        Mqtt3AsyncClient retainer = client("retainer", port);
+        retainer.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
+        AtomicInteger lastAcked = new AtomicInteger();
+        AtomicInteger lastSent = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread replacing = new Thread(() -> {
+            while (running.get()) {
+                int v = lastSent.incrementAndGet();
+                try {
+                    retainer.publishWith().topic("state/x").qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                            .payload(Integer.toString(v).getBytes(StandardCharsets.US_ASCII)).send()
+                            .get(20, TimeUnit.SECONDS);
+                    lastAcked.accumulateAndGet(v, Math::max);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "retainer");
+        AtomicInteger takeovers = new AtomicInteger();
+        Thread takingOver = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    var taker = MqttClient.builder().useMqttVersion3().identifier("taker").serverHost("127.0.0.1")
+                            .serverPort(port).buildBlocking();
+                    taker.connectWith().cleanSession(false).send();
+                    if (takeovers.incrementAndGet() == 1) {
+                        taker.subscribeWith().topicFilter("taken/#").qos(MqttQos.AT_LEAST_ONCE).send();
+                    }
+                } catch (RuntimeException brokerDown) {
+                    // the broker is being restarted; try again
+                }
+            }
+        }, "taker");
+        replacing.start();
+        takingOver.start();
+        Random random = new Random();
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Thread.sleep(300 + random.nextInt(700));
+            broker.kill();
+            broker.start();
+        }
+        running.set(false);
+        replacing.join(30_000);
+        takingOver.join(30_000);
+        assertThat(takeovers.get()).isGreaterThan(1);
+
+        var check = MqttClient.builder().useMqttVersion3().identifier("checker").serverHost("127.0.0.1")
+                .serverPort(port).buildBlocking();
+        check.connect();
+        try (var publishes = check.publishes(MqttGlobalPublishFilter.ALL)) {
+            check.subscribeWith().topicFilter("state/x").qos(MqttQos.AT_LEAST_ONCE).send();
+            var retained = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            int value = Integer.parseInt(new String(retained.getPayloadAsBytes(), StandardCharsets.US_ASCII));
+            // the last acknowledged replacement, or a later one that reached the disk unacknowledged
+            assertThat(value).isBetween(lastAcked.get(), lastSent.get());
+        }
+        var taker = MqttClient.builder().useMqttVersion3().identifier("taker").serverHost("127.0.0.1")
+                .serverPort(port).buildBlocking();
+        assertThat(taker.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+        try (var publishes = taker.publishes(MqttGlobalPublishFilter.ALL)) {
+            check.publishWith().topic("taken/1").qos(MqttQos.AT_LEAST_ONCE).payload("hi".getBytes()).send();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();
+        }
+        assertThat(keeper.connectWith().cleanStart(false).sessionExpiryInterval(3600).send().isSessionPresent())
+                .isTrue();
+        Thread.sleep(2500);
+        assertThat(shortLived.connectWith().cleanStart(false).sessionExpiryInterval(2).send().isSessionPresent())
+                .as("a session whose expiry ran out across restarts").isFalse();
+        taker.disconnect();
+        check.disconnect();
+        keeper.disconnect();
+        shortLived.disconnect();
+    }
+
     @Test
     void sigkillDuringTraffic_everyAcknowledgedMessageDelivered_noQos2Duplicates() throws Exception {
         int port;
