@@ -13,6 +13,7 @@ import dev.midge.broker.connection.MqttChannelInitializer;
 import dev.midge.broker.retain.RetainedMessages;
 import dev.midge.broker.routing.Distributor;
 import dev.midge.broker.routing.Router;
+import dev.midge.broker.session.MemoryBudget;
 import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.session.SessionRegistry;
@@ -71,9 +72,12 @@ public final class Broker implements AutoCloseable {
         Distributor distributor = new Distributor(retained, router, store);
         int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
         int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
+        long queuedBytes = config.maxQueuedBytes() == 0 ? Long.MAX_VALUE : config.maxQueuedBytes();
+        long budget = config.messageMemoryLimit() == 0 ? Long.MAX_VALUE : config.messageMemoryLimit();
         SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, router, distributor::publishWill);
         this.context = new BrokerContext(config, sessions, topics, retained, router, distributor, store,
-                new EnhancedAuthenticators(authenticators), new BrokerMetrics(), new SessionLimits(inflight, queued),
+                new EnhancedAuthenticators(authenticators), new BrokerMetrics(),
+                new SessionLimits(inflight, queued, queuedBytes, new MemoryBudget(budget)),
                 lifecycle, new ConnectionLog(config.verbose()));
     }
 

@@ -13,6 +13,8 @@ import java.util.List;
  * @param allowAnonymous      whether clients without a user name may connect
  * @param maxInflightMessages outbound QoS 1/2 window per client (0: no maximum)
  * @param maxQueuedMessages   queued messages per client (0: no maximum)
+ * @param maxQueuedBytes      payload bytes queued per client (0: no maximum)
+ * @param messageMemoryLimit  payload bytes held in all queues and inflight windows together
  * @param maxKeepalive        the largest keep-alive a client may ask for, in seconds
  * @param maxPacketSize       the largest packet accepted, whole (0: the protocol maximum)
  * @param messageSizeLimit    the largest PUBLISH payload accepted (0: no limit)
@@ -30,7 +32,8 @@ import java.util.List;
  * @param warnings            lines of the config file that were read but are not acted on
  */
 public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean allowAnonymous,
-                           int maxInflightMessages, int maxQueuedMessages, int maxKeepalive,
+                           int maxInflightMessages, int maxQueuedMessages, long maxQueuedBytes,
+                           long messageMemoryLimit, int maxKeepalive,
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
                            int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
                            boolean persistence, Path persistenceLocation, long persistenceSyncMillis,
@@ -66,6 +69,9 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         private Boolean allowAnonymous;
         private int maxInflightMessages = 20;
         private int maxQueuedMessages = 1000;
+        private long maxQueuedBytes;
+        /** A quarter of the heap by default: a flood slows publishers instead of ending in OutOfMemoryError. */
+        private long messageMemoryLimit = Runtime.getRuntime().maxMemory() / 4;
         private int maxKeepalive = 65535;
         private int maxPacketSize;
         private int messageSizeLimit;
@@ -107,6 +113,16 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
 
         public Builder maxQueuedMessages(int n) {
             this.maxQueuedMessages = n;
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long bytes) {
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        public Builder messageMemoryLimit(long bytes) {
+            this.messageMemoryLimit = bytes;
             return this;
         }
 
@@ -200,7 +216,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
             // Mosquitto 2.0: anonymous access is on only in local-only mode unless configured.
             boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
             return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
-                    maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
+                    maxQueuedBytes, messageMemoryLimit, maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
                     maxQos, retainAvailable, connectTimeoutSeconds, persistence, persistenceLocation,
                     persistenceSyncMillis, persistenceMemoryBytes, scramCredentialsFile, verbose, warnings);
         }

@@ -53,6 +53,9 @@ public final class ConfigParser {
             case "max_inflight_messages" -> builder.maxInflightMessages(integer(words, 0, 65535));
             case "max_queued_messages" -> builder.maxQueuedMessages(integer(words, 0, Integer.MAX_VALUE));
             case "max_keepalive" -> builder.maxKeepalive(integer(words, 10, 65535));
+            case "max_queued_bytes" -> builder.maxQueuedBytes(longValue(words));
+            // Midge's own: payload bytes all queues and inflight windows may hold together
+            case "message_memory_limit" -> builder.messageMemoryLimit(longValue(words));
             case "max_packet_size" -> builder.maxPacketSize(integer(words, 0, BrokerConfig.PROTOCOL_MAX_PACKET_SIZE));
             case "message_size_limit" -> builder.messageSizeLimit(integer(words, 0, 268_435_455));
             case "sys_interval" -> builder.sysInterval(integer(words, 0, 65535));
@@ -131,6 +134,19 @@ public final class ConfigParser {
             throw error(words[0] + " " + v + " is out of range " + min + "-" + max);
         }
         return v;
+    }
+
+    private long longValue(String[] words) throws ConfigException {
+        requireArgs(words, 1, 1);
+        try {
+            long v = Long.parseLong(words[1]);
+            if (v < 0) {
+                throw error(words[0] + " must not be negative");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw error(words[0] + ": '" + words[1] + "' is not a number");
+        }
     }
 
     private int parseInt(String value, String what) throws ConfigException {

@@ -57,6 +57,15 @@ public final class PublishInbound {
             return;
         }
         int refusal = refusal(conn, publish);
+        if (refusal == ROUTE && publish.qos() != Qos.AT_MOST_ONCE && broker.sessionLimits().budget().isFull()) {
+            if (conn.isV5()) {
+                refusal = ReasonCode.QUOTA_EXCEEDED; // the publisher may try again later
+                broker.metrics().publishDropped();
+            } else {
+                // 3.x has no way to say no: take this one, then stop reading until there is room
+                broker.sessionLimits().budget().pause(conn.channel());
+            }
+        }
         if (refusal == ReasonCode.PAYLOAD_FORMAT_INVALID && publish.qos() == Qos.AT_MOST_ONCE) {
             // spec 3.3.2.3.2: with no acknowledgement to carry it, the connection is closed
             conn.disconnect(refusal, "payload is not the UTF-8 its payload format indicator says");

@@ -28,6 +28,10 @@ final class Outbound {
     private final Store store;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
+    private final MemoryBudget budget;
+    /** Payload bytes in the queue (max_queued_bytes) and in queue + inflight (the budget). */
+    private long queuedBytes;
+    private long heldBytes;
     private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
     private final Map<String, Integer> aliases = new HashMap<>();
@@ -35,11 +39,26 @@ final class Outbound {
     private int nextPacketId = 1;
     private long dropped;
 
-    Outbound(String clientId, Store store, SessionLimits limits, BrokerMetrics metrics) {
+    Outbound(String clientId, Store store, SessionLimits limits, BrokerMetrics metrics, MemoryBudget budget) {
         this.clientId = clientId;
         this.store = store;
         this.limits = limits;
         this.metrics = metrics;
+        this.budget = budget;
+    }
+
+    private static int size(Delivery d) {
+        return d.message().publish().payload().length;
+    }
+
+    private void hold(Delivery d) {
+        heldBytes += size(d);
+        budget.hold(size(d));
+    }
+
+    private void unhold(Delivery d) {
+        heldBytes -= size(d);
+        budget.release(size(d));
     }
 
     /** A stored delivery leaves this session: its store entry goes too. */
@@ -51,6 +70,7 @@ final class Outbound {
 
     /** Recovery: a message that had gone out under {@code packetId} before the restart. */
     void restoreInflight(Delivery d, int packetId, boolean released) {
+        hold(d);
         Publish out = d.message().toSubscriber(d.qos(), d.retain(), packetId, d.subscriptionIds(), System.nanoTime());
         OutboundFlight f = new OutboundFlight(out, d);
         f.released = released;
@@ -59,6 +79,8 @@ final class Outbound {
 
     /** Recovery: a message still waiting to go out. */
     void restoreQueued(Delivery d) {
+        hold(d);
+        queuedBytes += size(d);
         queue.add(d);
     }
 
@@ -93,11 +115,15 @@ final class Outbound {
             // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients.
             return;
         }
-        if (queue.size() >= limits.maxQueued()) {
+        if (queue.size() >= limits.maxQueued() || queuedBytes + size(d) > limits.maxQueuedBytes()
+                || d.qos() == Qos.AT_MOST_ONCE && budget.isFull()) {
+            // max_queued_messages / max_queued_bytes; a full budget sheds QoS 0 first
             drop();
             forget(d);
             return;
         }
+        hold(d);
+        queuedBytes += size(d);
         queue.add(d);
     }
 
@@ -132,6 +158,7 @@ final class Outbound {
         Channel ch = peer.channel();
         if (!qos0) {
             inflight.put(out.packetId(), new OutboundFlight(out, d));
+            hold(d);
         }
         if (d.stored()) {
             // Write-ahead: the packet id is durable before the client can see it, so that after a
@@ -165,7 +192,10 @@ final class Outbound {
     /** Sends queued messages while the socket is writable and the inflight window has room. */
     void drain() {
         while (peer != null && !queue.isEmpty() && canSendNow(queue.peek().qos())) {
-            send(queue.poll());
+            Delivery d = queue.poll();
+            queuedBytes -= size(d);
+            unhold(d); // send() holds it again if it goes in flight
+            send(d);
         }
     }
 
@@ -186,9 +216,15 @@ final class Outbound {
             return false;
         }
         inflight.remove(packetId);
-        forget(f.delivery);
+        done(f);
         drain();
         return true;
+    }
+
+    /** An inflight message is over: its bytes and its store entry go. */
+    private void done(OutboundFlight f) {
+        unhold(f.delivery);
+        forget(f.delivery);
     }
 
     /** PUBREC: answer PUBREL [MQTT-4.3.3-3], or end the flow when the reason code is an error. */
@@ -200,7 +236,7 @@ final class Outbound {
         if (error) {
             // spec 4.3.3: a PUBREC with a reason code of 0x80 or more ends the flow
             inflight.remove(packetId);
-            forget(f.delivery);
+            done(f);
             drain();
             return true;
         }
@@ -226,7 +262,7 @@ final class Outbound {
             return false;
         }
         inflight.remove(packetId);
-        forget(f.delivery);
+        done(f);
         drain();
         return true;
     }
@@ -242,6 +278,7 @@ final class Outbound {
             OutboundFlight f = it.next();
             if (f.delivery.sharedGroup() != null && !f.released) {
                 out.add(f.delivery);
+                unhold(f.delivery);
                 it.remove();
             }
         }
@@ -249,6 +286,8 @@ final class Outbound {
             Delivery d = it.next();
             if (d.sharedGroup() != null) {
                 out.add(d);
+                queuedBytes -= size(d);
+                unhold(d);
                 it.remove();
             }
         }
@@ -259,6 +298,9 @@ final class Outbound {
     void clear() {
         inflight.values().forEach(f -> forget(f.delivery));
         queue.forEach(this::forget);
+        budget.release(heldBytes);
+        heldBytes = 0;
+        queuedBytes = 0;
         inflight.clear();
         queue.clear();
         aliases.clear();

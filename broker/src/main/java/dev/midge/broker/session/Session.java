@@ -64,7 +64,7 @@ public final class Session {
         this.clientId = clientId;
         this.expirySeconds = expirySeconds;
         this.store = store;
-        this.outbound = new Outbound(clientId, store, limits, metrics);
+        this.outbound = new Outbound(clientId, store, limits, metrics, limits.budget());
         this.owner = owner;
     }
 

@@ -6,11 +6,18 @@ package dev.midge.broker.session;
  *
  * @param maxInflight unacknowledged outbound QoS 1/2 messages at once
  * @param maxQueued   messages waiting behind the inflight window or for an offline client
+ * @param maxQueuedBytes payload bytes of those messages (max_queued_bytes)
+ * @param budget      the broker-wide budget every session's held bytes count against
  */
-public record SessionLimits(int maxInflight, int maxQueued) {
+public record SessionLimits(int maxInflight, int maxQueued, long maxQueuedBytes, MemoryBudget budget) {
     public SessionLimits {
-        if (maxInflight < 1 || maxQueued < 0) {
-            throw new IllegalArgumentException("maxInflight >= 1 and maxQueued >= 0 required");
+        if (maxInflight < 1 || maxQueued < 0 || maxQueuedBytes < 0) {
+            throw new IllegalArgumentException("maxInflight >= 1, maxQueued >= 0 and maxQueuedBytes >= 0 required");
         }
+    }
+
+    /** Limits without a byte bound or budget (tests). */
+    public SessionLimits(int maxInflight, int maxQueued) {
+        this(maxInflight, maxQueued, Long.MAX_VALUE, new MemoryBudget(Long.MAX_VALUE));
     }
 }
