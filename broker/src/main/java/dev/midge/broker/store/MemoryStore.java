@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code persistence false}: the state lives in the broker's objects only, so every write is as
- * durable as it will get the moment it is made, and there is nothing to recover.
+ * durable as it will get the moment it is made, and there is nothing to recover. Not final:
+ * test stores extend it to observe or delay durability.
  */
-public final class MemoryStore implements Store {
+public class MemoryStore implements Store {
     private final AtomicLong messageIds = new AtomicLong();
 
     @Override

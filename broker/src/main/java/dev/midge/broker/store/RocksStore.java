@@ -16,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -32,15 +30,12 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
-import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable store on RocksDB. Writes from the event loops are queued to one writer thread,
- * which takes everything queued during the previous write into one WriteBatch, writes it (with
- * fsync when {@code persistence_sync always}), and then completes the {@link #afterDurable}
- * callbacks of that batch on their loops: group commit, one sync per batch whatever the load.
+ * The durable store on RocksDB: one column family per kind of record (see {@link Records} for
+ * the layout), written through the {@link GroupCommitWriter}, read back once at startup.
  */
 public final class RocksStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
@@ -52,12 +47,10 @@ public final class RocksStore implements Store {
     }
 
     private final Path dir;
-    private final long syncIntervalMillis;
     private final LRUCache cache;
     private final WriteBufferManager writeBuffers;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
-    private final WriteOptions writeOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
     private final ColumnFamilyHandle sessions;
@@ -68,20 +61,10 @@ public final class RocksStore implements Store {
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
 
-    private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
-    /** Writes collected by {@link #atomically} on this thread, submitted as one. */
-    private final ThreadLocal<List<Consumer<WriteBatch>>> collecting = new ThreadLocal<>();
     private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
     private final AtomicLong messageIds = new AtomicLong();
-    private final Thread writer;
+    private final GroupCommitWriter writer;
     private volatile boolean closing;
-
-    /** A durability barrier: run {@code then} on {@code loop} after the batch it is in. */
-    private record Barrier(EventLoop loop, Runnable then) {
-    }
-
-    /** Stop marker for the writer. */
-    private static final Object STOP = new Object();
 
     /**
      * @param syncIntervalMillis 0 to fsync every batch before its callbacks run; otherwise batches
@@ -90,14 +73,12 @@ public final class RocksStore implements Store {
      */
     public RocksStore(Path dir, long syncIntervalMillis, long memoryBytes) throws IOException {
         this.dir = dir;
-        this.syncIntervalMillis = syncIntervalMillis;
         Files.createDirectories(dir);
         cache = new LRUCache(memoryBytes / 2);
         writeBuffers = new WriteBufferManager(memoryBytes / 2, cache);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setWriteBufferManager(writeBuffers).setMaxOpenFiles(256);
         cfOptions = new ColumnFamilyOptions().setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
-        writeOptions = new WriteOptions().setSync(syncIntervalMillis == 0);
         db = openOrMoveAside();
         sessions = handles.get(1);
         subscriptions = handles.get(2);
@@ -106,9 +87,7 @@ public final class RocksStore implements Store {
         inflight = handles.get(5);
         inbound = handles.get(6);
         retained = handles.get(7);
-        writer = new Thread(this::writeLoop, "midge-store-writer");
-        writer.setDaemon(true);
-        writer.start();
+        writer = new GroupCommitWriter(db, syncIntervalMillis);
     }
 
     private RocksDB openOrMoveAside() throws IOException {
@@ -143,91 +122,17 @@ public final class RocksStore implements Store {
     // ---- the writer ---------------------------------------------------------------------------
 
     private void submit(Consumer<WriteBatch> op) {
-        List<Consumer<WriteBatch>> group = collecting.get();
-        if (group != null) {
-            group.add(op);
-        } else {
-            pending.add(op);
-        }
+        writer.submit(op);
     }
 
     @Override
     public void atomically(Runnable body) {
-        if (collecting.get() != null) {
-            body.run(); // already inside a unit
-            return;
-        }
-        List<Consumer<WriteBatch>> group = new ArrayList<>();
-        collecting.set(group);
-        try {
-            body.run();
-        } finally {
-            collecting.remove();
-        }
-        if (!group.isEmpty()) {
-            // one element of the queue: the writer never splits it across two batches
-            pending.add((Consumer<WriteBatch>) wb -> group.forEach(op -> op.accept(wb)));
-        }
+        writer.atomically(body);
     }
 
     @Override
     public void afterDurable(EventLoop loop, Runnable then) {
-        pending.add(new Barrier(loop, then));
-    }
-
-    @SuppressWarnings("unchecked")
-    private void writeLoop() {
-        long lastSync = System.nanoTime();
-        List<Object> batch = new ArrayList<>();
-        while (true) {
-            try {
-                Object first = syncIntervalMillis == 0 ? pending.take()
-                        : pending.poll(syncIntervalMillis, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    pending.drainTo(batch);
-                }
-                boolean stop = batch.remove(STOP);
-                boolean written = write(batch);
-                if (syncIntervalMillis > 0 && System.nanoTime() - lastSync >= syncIntervalMillis * 1_000_000) {
-                    db.flushWal(true);
-                    lastSync = System.nanoTime();
-                }
-                for (Object o : batch) {
-                    if (o instanceof Barrier b && written) {
-                        b.loop().execute(b.then());
-                    }
-                }
-                batch.clear();
-                if (stop) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RocksDBException e) {
-                LOG.error("store sync failed: {}", e.getMessage());
-            }
-        }
-    }
-
-    /** Applies the batch's writes; false when they could not be written (no ack may follow). */
-    @SuppressWarnings("unchecked")
-    private boolean write(List<Object> batch) {
-        try (WriteBatch wb = new WriteBatch()) {
-            for (Object o : batch) {
-                if (o instanceof Consumer<?> op) {
-                    ((Consumer<WriteBatch>) op).accept(wb);
-                }
-            }
-            if (wb.count() > 0) {
-                db.write(writeOptions, wb);
-            }
-            return true;
-        } catch (RocksDBException | RuntimeException e) {
-            LOG.error("store write of {} operations failed; their acknowledgements are withheld: {}",
-                    batch.size(), e.getMessage());
-            return false;
-        }
+        writer.afterDurable(loop, then);
     }
 
     private interface BatchOp {
@@ -416,12 +321,7 @@ public final class RocksStore implements Store {
             return;
         }
         closing = true;
-        pending.add(STOP);
-        try {
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.stop();
         try {
             db.flushWal(true);
         } catch (RocksDBException e) {
@@ -429,7 +329,6 @@ public final class RocksStore implements Store {
         }
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
-        writeOptions.close();
         cfOptions.close();
         dbOptions.close();
         writeBuffers.close();

@@ -39,11 +39,10 @@ import org.junit.jupiter.api.Test;
 class GatedStoreIT {
 
     /** Records writes; holds durability callbacks while the gate is closed. */
-    static final class GatedStore implements Store {
+    static final class GatedStore extends MemoryStore {
         final List<String> log = new CopyOnWriteArrayList<>();
         private final List<Runnable> held = new ArrayList<>();
         private boolean closed;
-        private long ids;
 
         synchronized void hold() {
             closed = true;
@@ -72,18 +71,8 @@ class GatedStoreIT {
         }
 
         @Override
-        public void atomically(Runnable body) {
-            body.run();
-        }
-
-        @Override
         public boolean durable() {
             return true;
-        }
-
-        @Override
-        public synchronized long nextMessageId() {
-            return ++ids;
         }
 
         @Override
@@ -92,53 +81,13 @@ class GatedStoreIT {
         }
 
         @Override
-        public void removeSession(String clientId) {
-        }
-
-        @Override
         public void putSubscription(String clientId, String filter, Subscription options, int subscriptionId) {
             log.add("subscription " + clientId + " " + filter);
         }
 
         @Override
-        public void removeSubscription(String clientId, String filter) {
-        }
-
-        @Override
         public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain, List<Integer> ids) {
             log.add("enqueue " + clientId);
-        }
-
-        @Override
-        public void markInflight(String clientId, long seq, int packetId, boolean released) {
-        }
-
-        @Override
-        public void dequeue(String clientId, long seq, long messageId) {
-        }
-
-        @Override
-        public void putInboundQos2(String clientId, int packetId) {
-        }
-
-        @Override
-        public void removeInboundQos2(String clientId, int packetId) {
-        }
-
-        @Override
-        public void putRetained(String topic, Message message) {
-        }
-
-        @Override
-        public void removeRetained(String topic) {
-        }
-
-        @Override
-        public void recover(Recovery into) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 
