@@ -3,6 +3,7 @@ package dev.midge.broker.retain;
 import dev.midge.broker.session.Message;
 import dev.midge.codec.topic.Topic;
 import dev.midge.codec.topic.TopicFilter;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -56,52 +57,67 @@ public final class RetainedMessages {
         return count.get();
     }
 
-    /** Calls {@code consumer} with every retained message whose topic {@code filter} matches. */
+    /**
+     * Calls {@code consumer} with every retained message whose topic {@code filter} matches.
+     * Iterative, with an explicit stack: topics may have tens of thousands of levels.
+     */
     public void forEachMatching(TopicFilter filter, Consumer<Message> consumer) {
-        match(root, filter, 0, consumer);
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(0);
+        while (!nodes.isEmpty()) {
+            Node node = nodes.pop();
+            int depth = depths.pop();
+            if (depth == filter.levelCount()) {
+                emit(node, consumer);
+                continue;
+            }
+            String level = filter.level(depth);
+            if (level.equals(TopicFilter.MULTI)) {
+                // "a/#" matches "a" itself and everything below it; "#" at the root skips '$' topics
+                if (depth > 0) {
+                    emit(node, consumer);
+                }
+                node.children.forEach((l, child) -> {
+                    if (depth > 0 || !l.startsWith("$")) {
+                        all(child, consumer);
+                    }
+                });
+            } else if (level.equals(TopicFilter.SINGLE)) {
+                node.children.forEach((l, child) -> {
+                    // [MQTT-4.7.2-1] a leading wildcard does not match '$' topics
+                    if (depth > 0 || !l.startsWith("$")) {
+                        nodes.push(child);
+                        depths.push(depth + 1);
+                    }
+                });
+            } else {
+                Node child = node.children.get(level);
+                if (child != null) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
+            }
+        }
     }
 
-    private static void match(Node node, TopicFilter filter, int depth, Consumer<Message> consumer) {
-        if (depth == filter.levelCount()) {
-            Message m = node.message;
-            if (m != null) {
-                consumer.accept(m);
-            }
-            return;
-        }
-        String level = filter.level(depth);
-        if (level.equals(TopicFilter.MULTI)) {
-            // "a/#" matches "a" itself and everything below it; "#" at the root skips '$' topics
-            Message m = node.message;
-            if (m != null && depth > 0) {
-                consumer.accept(m);
-            }
-            node.children.forEach((l, child) -> {
-                if (depth > 0 || !l.startsWith("$")) {
-                    all(child, consumer);
-                }
-            });
-        } else if (level.equals(TopicFilter.SINGLE)) {
-            node.children.forEach((l, child) -> {
-                // [MQTT-4.7.2-1] a leading wildcard does not match '$' topics
-                if (depth > 0 || !l.startsWith("$")) {
-                    match(child, filter, depth + 1, consumer);
-                }
-            });
-        } else {
-            Node child = node.children.get(level);
-            if (child != null) {
-                match(child, filter, depth + 1, consumer);
-            }
-        }
-    }
-
-    private static void all(Node node, Consumer<Message> consumer) {
+    private static void emit(Node node, Consumer<Message> consumer) {
         Message m = node.message;
         if (m != null) {
             consumer.accept(m);
         }
-        node.children.values().forEach(child -> all(child, consumer));
+    }
+
+    /** Every message at or below {@code start}. */
+    private static void all(Node start, Consumer<Message> consumer) {
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        nodes.push(start);
+        while (!nodes.isEmpty()) {
+            Node node = nodes.pop();
+            emit(node, consumer);
+            node.children.values().forEach(nodes::push);
+        }
     }
 
     private static final class Node {

@@ -3,6 +3,7 @@ package dev.midge.broker.subscription;
 import dev.midge.broker.session.Session;
 import dev.midge.codec.topic.Topic;
 import dev.midge.codec.topic.TopicFilter;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,33 +145,42 @@ public final class TopicTree {
         return count.get();
     }
 
-    /** Reports every subscription and shared group whose filter matches {@code topic}. */
+    /**
+     * Reports every subscription and shared group whose filter matches {@code topic}. Iterative,
+     * with an explicit stack: a topic may have tens of thousands of levels.
+     */
     public void match(Topic topic, Visitor visitor) {
-        match(root, topic, 0, visitor);
-    }
-
-    private static void match(Node node, Topic topic, int depth, Visitor visitor) {
-        boolean systemRoot = depth == 0 && topic.isSystem();
-        if (!systemRoot) {
-            // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'
-            Node multi = node.children.get(TopicFilter.MULTI);
-            if (multi != null) {
-                // "a/#" matches "a" as well as everything below it [spec 4.7.1.2]
-                visit(multi, visitor);
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(0);
+        while (!nodes.isEmpty()) {
+            Node node = nodes.pop();
+            int depth = depths.pop();
+            boolean systemRoot = depth == 0 && topic.isSystem();
+            if (!systemRoot) {
+                // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'
+                Node multi = node.children.get(TopicFilter.MULTI);
+                if (multi != null) {
+                    // "a/#" matches "a" as well as everything below it [spec 4.7.1.2]
+                    visit(multi, visitor);
+                }
             }
-        }
-        if (depth == topic.levelCount()) {
-            visit(node, visitor);
-            return;
-        }
-        Node exact = node.children.get(topic.level(depth));
-        if (exact != null) {
-            match(exact, topic, depth + 1, visitor);
-        }
-        if (!systemRoot) {
-            Node single = node.children.get(TopicFilter.SINGLE);
-            if (single != null) {
-                match(single, topic, depth + 1, visitor);
+            if (depth == topic.levelCount()) {
+                visit(node, visitor);
+                continue;
+            }
+            Node exact = node.children.get(topic.level(depth));
+            if (exact != null) {
+                nodes.push(exact);
+                depths.push(depth + 1);
+            }
+            if (!systemRoot) {
+                Node single = node.children.get(TopicFilter.SINGLE);
+                if (single != null) {
+                    nodes.push(single);
+                    depths.push(depth + 1);
+                }
             }
         }
     }

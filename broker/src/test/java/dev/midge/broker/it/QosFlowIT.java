@@ -316,6 +316,27 @@ class QosFlowIT {
         }
     }
 
+    @Test
+    void deepTopic_30000Levels_routedAndRetainedWithoutRecursion() throws IOException {
+        String topic = "a/".repeat(29_999) + "a";
+        String filter = "+/".repeat(29_999) + "#";
+        try (RawClient sub = new RawClient(broker.port()); RawClient pub = new RawClient(broker.port())) {
+            sub.connect("deep-sub", true);
+            sub.subscribe(1, "#", Qos.AT_MOST_ONCE);
+            sub.subscribe(2, filter, Qos.AT_MOST_ONCE);
+            pub.connect("deep-pub", true);
+            pub.send(new Publish(topic, text("deep"), Qos.AT_MOST_ONCE, true, false, 0, Properties.EMPTY));
+            Publish live = sub.receive(Publish.class);
+            assertThat(live.topic()).hasSize(topic.length());
+            sub.assertNothingFor(Duration.ofMillis(200)); // one copy for both filters
+            try (RawClient late = new RawClient(broker.port())) {
+                late.connect("deep-late", true);
+                late.subscribe(1, filter, Qos.AT_MOST_ONCE);
+                assertThat(late.receive(Publish.class).retain()).isTrue();
+            }
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
