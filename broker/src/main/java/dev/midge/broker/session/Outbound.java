@@ -160,9 +160,10 @@ final class Outbound {
             inflight.put(out.packetId(), new OutboundFlight(out, d));
             hold(d);
         }
-        if (d.stored()) {
+        if (d.stored() && d.qos() == Qos.EXACTLY_ONCE) {
             // Write-ahead: the packet id is durable before the client can see it, so that after a
-            // crash the message goes out again under the same id (QoS 2 exactly once).
+            // crash the message goes out again under the same id (QoS 2 exactly once). QoS 1 needs
+            // no such wait: sent again under another id after a crash, it is an allowed duplicate.
             store.markInflight(clientId, d.storeSeq(), out.packetId(), false);
             store.afterDurable(ch.eventLoop(), () -> ch.writeAndFlush(wire, ch.voidPromise()));
         } else {

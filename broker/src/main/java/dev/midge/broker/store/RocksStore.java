@@ -163,15 +163,18 @@ public final class RocksStore implements Store {
 
     @Override
     public void putSession(String clientId, long expirySeconds) {
-        op(wb -> wb.put(sessions, Records.utf8(clientId), Records.session(expirySeconds)));
+        byte[] key = Records.utf8(clientId);
+        byte[] value = Records.session(expirySeconds);
+        op(wb -> wb.put(sessions, key, value));
     }
 
     @Override
     public void removeSession(String clientId) {
         byte[] from = Records.sessionPrefix(clientId);
         byte[] to = Records.sessionPrefixEnd(clientId);
+        byte[] key = Records.utf8(clientId);
         op(wb -> {
-            wb.delete(sessions, Records.utf8(clientId));
+            wb.delete(sessions, key);
             wb.deleteRange(subscriptions, from, to);
             wb.deleteRange(queues, from, to);
             wb.deleteRange(inflight, from, to);
@@ -181,12 +184,15 @@ public final class RocksStore implements Store {
 
     @Override
     public void putSubscription(String clientId, String filter, Subscription options, int subscriptionId) {
-        op(wb -> wb.put(subscriptions, Records.key(clientId, filter), Records.subscription(options, subscriptionId)));
+        byte[] key = Records.key(clientId, filter);
+        byte[] value = Records.subscription(options, subscriptionId);
+        op(wb -> wb.put(subscriptions, key, value));
     }
 
     @Override
     public void removeSubscription(String clientId, String filter) {
-        op(wb -> wb.delete(subscriptions, Records.key(clientId, filter)));
+        byte[] key = Records.key(clientId, filter);
+        op(wb -> wb.delete(subscriptions, key));
     }
 
     @Override
@@ -194,17 +200,22 @@ public final class RocksStore implements Store {
                         List<Integer> subscriptionIds) {
         boolean first = references.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet() == 1;
         byte[] body = first ? Records.message(message) : null;
+        byte[] bodyKey = Records.longKey(message.id());
+        byte[] key = Records.key(clientId, seq);
+        byte[] value = Records.queued(message.id(), qos, retain, subscriptionIds);
         op(wb -> {
             if (body != null) {
-                wb.put(messages, Records.longKey(message.id()), body);
+                wb.put(messages, bodyKey, body);
             }
-            wb.put(queues, Records.key(clientId, seq), Records.queued(message.id(), qos, retain, subscriptionIds));
+            wb.put(queues, key, value);
         });
     }
 
     @Override
     public void markInflight(String clientId, long seq, int packetId, boolean released) {
-        op(wb -> wb.put(inflight, Records.key(clientId, seq), Records.inflight(packetId, released)));
+        byte[] key = Records.key(clientId, seq);
+        byte[] value = Records.inflight(packetId, released);
+        op(wb -> wb.put(inflight, key, value));
     }
 
     @Override
@@ -214,34 +225,40 @@ public final class RocksStore implements Store {
         if (last) {
             references.remove(messageId, refs);
         }
+        byte[] key = Records.key(clientId, seq);
+        byte[] bodyKey = Records.longKey(messageId);
         op(wb -> {
-            wb.singleDelete(queues, Records.key(clientId, seq));
-            wb.delete(inflight, Records.key(clientId, seq));
+            wb.singleDelete(queues, key);
+            wb.delete(inflight, key);
             if (last) {
-                wb.singleDelete(messages, Records.longKey(messageId));
+                wb.singleDelete(messages, bodyKey);
             }
         });
     }
 
     @Override
     public void putInboundQos2(String clientId, int packetId) {
-        op(wb -> wb.put(inbound, Records.key(clientId, packetId), new byte[0]));
+        byte[] key = Records.key(clientId, packetId);
+        op(wb -> wb.put(inbound, key, new byte[0]));
     }
 
     @Override
     public void removeInboundQos2(String clientId, int packetId) {
-        op(wb -> wb.delete(inbound, Records.key(clientId, packetId)));
+        byte[] key = Records.key(clientId, packetId);
+        op(wb -> wb.delete(inbound, key));
     }
 
     @Override
     public void putRetained(String topic, Message message) {
         byte[] body = Records.message(message);
-        op(wb -> wb.put(retained, Records.utf8(topic), body));
+        byte[] key = Records.utf8(topic);
+        op(wb -> wb.put(retained, key, body));
     }
 
     @Override
     public void removeRetained(String topic) {
-        op(wb -> wb.delete(retained, Records.utf8(topic)));
+        byte[] key = Records.utf8(topic);
+        op(wb -> wb.delete(retained, key));
     }
 
     // ---- recovery ----------------------------------------------------------------------------
