@@ -149,7 +149,8 @@ final class Outbound {
         boolean qos0 = d.qos() == Qos.AT_MOST_ONCE;
         Publish out = d.message().toSubscriber(d.qos(), d.retain(), qos0 ? 0 : allocatePacketId(),
                 d.subscriptionIds(), now);
-        if (PacketEncoder.size(out, peer.version()) > peer.maximumPacketSize()) {
+        if (peer.maximumPacketSize() < Long.MAX_VALUE
+                && PacketEncoder.size(out, peer.version()) > peer.maximumPacketSize()) {
             drop(); // [MQTT-3.1.2-25] never send a packet above the client's maximum packet size
             forget(d);
             return;
