@@ -78,6 +78,9 @@ class PahoIT {
             o.setCleanSession(clean);
             o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             o.setAutomaticReconnect(false);
+            // Paho counts a publish as in progress until after its token completes, so even
+            // synchronous publishing can hit the default window of 10 ("Too many publishes in progress")
+            o.setMaxInflight(1000);
             connectToken = mqtt.connectWithResult(o);
         }
 
