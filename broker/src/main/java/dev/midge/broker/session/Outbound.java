@@ -37,7 +37,6 @@ final class Outbound {
     private final Map<String, Integer> aliases = new HashMap<>();
     private Peer peer;
     private int nextPacketId = 1;
-    private long dropped;
 
     Outbound(String clientId, Store store, SessionLimits limits, BrokerMetrics metrics, MemoryBudget budget) {
         this.clientId = clientId;
@@ -51,12 +50,13 @@ final class Outbound {
         return d.message().publish().payload().length;
     }
 
-    private void hold(Delivery d) {
+    /** A delivery the caller has already counted in the budget arrives here. */
+    private void entered(Delivery d) {
         heldBytes += size(d);
-        budget.hold(size(d));
     }
 
-    private void unhold(Delivery d) {
+    /** A delivery leaves (sent at QoS 0, acknowledged, dropped, handed on): its bytes go back. */
+    private void left(Delivery d) {
         heldBytes -= size(d);
         budget.release(size(d));
     }
@@ -70,7 +70,8 @@ final class Outbound {
 
     /** Recovery: a message that had gone out under {@code packetId} before the restart. */
     void restoreInflight(Delivery d, int packetId, boolean released) {
-        hold(d);
+        budget.hold(size(d));
+        entered(d);
         Publish out = d.message().toSubscriber(d.qos(), d.retain(), packetId, d.subscriptionIds(), System.nanoTime());
         OutboundFlight f = new OutboundFlight(out, d);
         f.released = released;
@@ -79,7 +80,8 @@ final class Outbound {
 
     /** Recovery: a message still waiting to go out. */
     void restoreQueued(Delivery d) {
-        hold(d);
+        budget.hold(size(d));
+        entered(d);
         queuedBytes += size(d);
         queue.add(d);
     }
@@ -106,29 +108,31 @@ final class Outbound {
         peer = null;
     }
 
+    /** Takes a delivery whose bytes the caller has counted in the budget already. */
     void accept(Delivery d) {
+        entered(d);
         if (peer != null && queue.isEmpty() && canSendNow(d.qos())) {
             send(d);
             return;
         }
         if (d.qos() == Qos.AT_MOST_ONCE && peer == null) {
             // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients.
+            left(d);
             return;
         }
         if (queue.size() >= limits.maxQueued() || queuedBytes + size(d) > limits.maxQueuedBytes()
                 || d.qos() == Qos.AT_MOST_ONCE && budget.isFull()) {
             // max_queued_messages / max_queued_bytes; a full budget sheds QoS 0 first
             drop();
+            left(d);
             forget(d);
             return;
         }
-        hold(d);
         queuedBytes += size(d);
         queue.add(d);
     }
 
     private void drop() {
-        dropped++;
         metrics.publishDropped();
     }
 
@@ -143,6 +147,7 @@ final class Outbound {
     private void send(Delivery d) {
         long now = System.nanoTime();
         if (d.message().expired(now)) {
+            left(d);
             forget(d);
             return; // [MQTT-3.3.2-5] an expired message is not delivered
         }
@@ -152,14 +157,16 @@ final class Outbound {
         if (peer.maximumPacketSize() < Long.MAX_VALUE
                 && PacketEncoder.size(out, peer.version()) > peer.maximumPacketSize()) {
             drop(); // [MQTT-3.1.2-25] never send a packet above the client's maximum packet size
+            left(d);
             forget(d);
             return;
         }
         Publish wire = withAlias(out);
         Channel ch = peer.channel();
-        if (!qos0) {
+        if (qos0) {
+            left(d); // handed to the socket, which Netty's writability bounds
+        } else {
             inflight.put(out.packetId(), new OutboundFlight(out, d));
-            hold(d);
         }
         if (d.stored() && d.qos() == Qos.EXACTLY_ONCE) {
             // Write-ahead: the packet id is durable before the client can see it, so that after a
@@ -196,7 +203,6 @@ final class Outbound {
         while (peer != null && !queue.isEmpty() && canSendNow(queue.peek().qos())) {
             Delivery d = queue.poll();
             queuedBytes -= size(d);
-            unhold(d); // send() holds it again if it goes in flight
             send(d);
         }
     }
@@ -225,7 +231,7 @@ final class Outbound {
 
     /** An inflight message is over: its bytes and its store entry go. */
     private void done(OutboundFlight f) {
-        unhold(f.delivery);
+        left(f.delivery);
         forget(f.delivery);
     }
 
@@ -272,7 +278,8 @@ final class Outbound {
     /**
      * Removes and returns the deliveries that came through a shared subscription and that the
      * client has not yet received for sure (queued, or sent and not acknowledged / PUBREC'd), so
-     * that another member of the group gets them.
+     * that another member of the group gets them. Their bytes leave the budget with them; whoever
+     * takes them next counts them again.
      */
     List<Delivery> takeShared() {
         List<Delivery> out = new ArrayList<>();
@@ -280,7 +287,7 @@ final class Outbound {
             OutboundFlight f = it.next();
             if (f.delivery.sharedGroup() != null && !f.released) {
                 out.add(f.delivery);
-                unhold(f.delivery);
+                left(f.delivery);
                 it.remove();
             }
         }
@@ -289,7 +296,7 @@ final class Outbound {
             if (d.sharedGroup() != null) {
                 out.add(d);
                 queuedBytes -= size(d);
-                unhold(d);
+                left(d);
                 it.remove();
             }
         }
@@ -306,17 +313,5 @@ final class Outbound {
         inflight.clear();
         queue.clear();
         aliases.clear();
-    }
-
-    int inflightCount() {
-        return inflight.size();
-    }
-
-    int queuedCount() {
-        return queue.size();
-    }
-
-    long droppedCount() {
-        return dropped;
     }
 }

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +33,7 @@ public final class Session {
     private final String clientId;
     private final Outbound outbound;
     private final Store store;
+    private final MemoryBudget budget;
     /** Keys of this session's stored queue entries; taken by publishers' loops while routing. */
     private final AtomicLong storeSeq = new AtomicLong();
 
@@ -51,9 +50,7 @@ public final class Session {
     private boolean discarded;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final Set<Integer> awaitingPubrel = new HashSet<>();
-    private ScheduledFuture<?> expiryTimer;
-    private Will pendingWill;
-    private ScheduledFuture<?> willTimer;
+    private final AwayTimers away = new AwayTimers();
 
     /**
      * @param expirySeconds how long the session outlives its connection: 0 ends it with the
@@ -64,7 +61,8 @@ public final class Session {
         this.clientId = clientId;
         this.expirySeconds = expirySeconds;
         this.store = store;
-        this.outbound = new Outbound(clientId, store, limits, metrics, limits.budget());
+        this.budget = limits.budget();
+        this.outbound = new Outbound(clientId, store, limits, metrics, budget);
         this.owner = owner;
     }
 
@@ -130,10 +128,15 @@ public final class Session {
 
     // ---- the door for other threads ------------------------------------------------------
 
-    /** Hands a message to this session from any thread; the owner loop delivers or queues it. */
+    /**
+     * Hands a message to this session from any thread; the owner loop delivers or queues it. Its
+     * bytes count against the broker's budget from this moment (on the publisher's thread, so the
+     * publisher's next message already sees them).
+     */
     public void enqueue(Delivery delivery) {
+        budget.hold(size(delivery));
         if (owner.inEventLoop() && inbox.isEmpty()) {
-            accept(delivery);
+            acceptHeld(delivery);
             return;
         }
         inbox.add(delivery);
@@ -146,14 +149,26 @@ public final class Session {
         wakeScheduled.set(false);
         Delivery d;
         while ((d = inbox.poll()) != null) {
-            accept(d);
+            acceptHeld(d);
         }
+    }
+
+    private static int size(Delivery d) {
+        return d.message().publish().payload().length;
     }
 
     /** Delivers now when the window and the socket allow, else queues within the limit. */
     public void accept(Delivery d) {
         assertOwner();
-        if (!discarded) {
+        budget.hold(size(d));
+        acceptHeld(d);
+    }
+
+    private void acceptHeld(Delivery d) {
+        assertOwner();
+        if (discarded) {
+            budget.release(size(d));
+        } else {
             outbound.accept(d);
         }
     }
@@ -166,8 +181,7 @@ public final class Session {
      */
     public void attach(Peer p) {
         assertOwner();
-        cancelTimers();
-        pendingWill = null;
+        away.cancel();
         this.peer = p;
         this.online = true;
         outbound.attach(p);
@@ -200,7 +214,7 @@ public final class Session {
     /** Hands the session to another event loop (takeover). Called on the current owner. */
     public void moveTo(EventLoop newOwner) {
         assertOwner();
-        cancelTimers();
+        away.cancel();
         this.owner = newOwner;
     }
 
@@ -210,10 +224,13 @@ public final class Session {
         discarded = true;
         online = false;
         peer = null;
-        cancelTimers();
+        away.cancel();
         outbound.clear();
         awaitingPubrel.clear();
-        inbox.clear();
+        Delivery d;
+        while ((d = inbox.poll()) != null) {
+            budget.release(size(d));
+        }
         if (store.durable()) {
             store.removeSession(clientId);
         }
@@ -234,40 +251,19 @@ public final class Session {
     /** Arms the expiry timer of a session whose client went away. */
     public void expireAfter(long seconds, Runnable onExpiry) {
         assertOwner();
-        expiryTimer = owner.schedule(onExpiry, seconds, TimeUnit.SECONDS);
+        away.expireAfter(owner, seconds, onExpiry);
     }
 
     /** Keeps a will to publish after {@code delaySeconds} unless the client returns first. */
     public void delayWill(Will will, long delaySeconds, Runnable publish) {
         assertOwner();
-        pendingWill = will;
-        willTimer = owner.schedule(() -> {
-            pendingWill = null;
-            publish.run();
-        }, delaySeconds, TimeUnit.SECONDS);
+        away.delayWill(owner, will, delaySeconds, publish);
     }
 
     /** The delayed will not yet published, taken (the session is ending: it goes out now). */
     public Will takePendingWill() {
         assertOwner();
-        Will w = pendingWill;
-        pendingWill = null;
-        if (willTimer != null) {
-            willTimer.cancel(false);
-            willTimer = null;
-        }
-        return w;
-    }
-
-    private void cancelTimers() {
-        if (expiryTimer != null) {
-            expiryTimer.cancel(false);
-            expiryTimer = null;
-        }
-        if (willTimer != null) {
-            willTimer.cancel(false);
-            willTimer = null;
-        }
+        return away.takePendingWill();
     }
 
     // ---- subscriptions (owner loop; the topic tree is updated by the caller) ------------------
@@ -379,22 +375,5 @@ public final class Session {
     public int inboundQos2Count() {
         assertOwner();
         return awaitingPubrel.size();
-    }
-
-    // ---- observation -----------------------------------------------------------------------------
-
-    public int inflightCount() {
-        assertOwner();
-        return outbound.inflightCount();
-    }
-
-    public int queuedCount() {
-        assertOwner();
-        return outbound.queuedCount();
-    }
-
-    public long droppedCount() {
-        assertOwner();
-        return outbound.droppedCount();
     }
 }
