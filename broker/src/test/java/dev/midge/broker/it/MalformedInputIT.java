@@ -172,6 +172,25 @@ class MalformedInputIT {
     }
 
     @Test
+    void cve202328366_qos2StormReusingOnePacketId_deliveredOnce() throws IOException {
+        try (RawClient sub = new RawClient(broker.port()); RawClient c = new RawClient(broker.port())) {
+            sub.connect("storm-watch", true);
+            sub.subscribe(1, "storm", Qos.AT_MOST_ONCE);
+            c.connect("storm", true);
+            for (int i = 0; i < 10_000; i++) {
+                c.send(new Publish("storm", new byte[100], Qos.EXACTLY_ONCE, false, i > 0, 1, Properties.EMPTY));
+            }
+            for (int i = 0; i < 10_000; i++) {
+                assertThat(c.receive()).isEqualTo(dev.midge.codec.packet.Pubrec.of(1));
+            }
+            // never released: one message, one awaiting-PUBREL entry, whatever the number of resends
+            assertThat(sub.receive(Publish.class).payload()).hasSize(100);
+            sub.assertNothingFor(Duration.ofMillis(300));
+        }
+        assertBystanderUnaffected();
+    }
+
+    @Test
     void oversizedPacket_withConfiguredLimit_closed() throws IOException {
         try (TestBroker small = TestBroker.start(b -> b.maxPacketSize(100));
              RawClient c = new RawClient(small.port())) {
