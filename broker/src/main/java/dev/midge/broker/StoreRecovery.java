@@ -91,7 +91,7 @@ final class StoreRecovery implements Recovery {
                        List<Integer> subscriptionIds, int packetId, boolean released) {
         Restored r = sessions.get(clientId);
         if (r == null) {
-            broker.store().dequeue(clientId, seq, message.id());
+            broker.store().dequeue(clientId, seq, message.id(), true);
             return;
         }
         messages++;

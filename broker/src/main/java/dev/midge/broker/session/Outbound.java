@@ -64,7 +64,8 @@ final class Outbound {
     /** A stored delivery leaves this session: its store entry goes too. */
     void forget(Delivery d) {
         if (d.stored()) {
-            store.dequeue(clientId, d.storeSeq(), d.message().id());
+            // only QoS 2 deliveries record their packet id (the outbound write-ahead)
+            store.dequeue(clientId, d.storeSeq(), d.message().id(), d.qos() == Qos.EXACTLY_ONCE);
         }
     }
 

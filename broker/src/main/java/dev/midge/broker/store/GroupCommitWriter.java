@@ -2,7 +2,9 @@ package dev.midge.broker.store;
 
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -107,10 +109,8 @@ final class GroupCommitWriter {
                     db.flushWal(true);
                     lastSync = System.nanoTime();
                 }
-                for (Object o : batch) {
-                    if (o instanceof Barrier b && written) {
-                        b.loop().execute(b.then());
-                    }
+                if (written) {
+                    complete(batch);
                 }
                 batch.clear();
                 if (stop) {
@@ -122,6 +122,20 @@ final class GroupCommitWriter {
                 LOG.error("store sync failed: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * Hands each loop the callbacks of its barriers in this batch as one task, in order: one
+     * wake-up per loop per batch instead of one per acknowledgement.
+     */
+    private static void complete(List<Object> batch) {
+        Map<EventLoop, List<Runnable>> byLoop = new LinkedHashMap<>();
+        for (Object o : batch) {
+            if (o instanceof Barrier b) {
+                byLoop.computeIfAbsent(b.loop(), l -> new ArrayList<>()).add(b.then());
+            }
+        }
+        byLoop.forEach((loop, callbacks) -> loop.execute(() -> callbacks.forEach(Runnable::run)));
     }
 
     /** Applies the batch's writes; false when they could not be written (no ack may follow). */

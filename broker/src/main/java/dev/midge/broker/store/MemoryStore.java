@@ -65,7 +65,7 @@ public class MemoryStore implements Store {
     }
 
     @Override
-    public void dequeue(String clientId, long seq, long messageId) {
+    public void dequeue(String clientId, long seq, long messageId, boolean wentInflight) {
     }
 
     @Override

@@ -219,7 +219,7 @@ public final class RocksStore implements Store {
     }
 
     @Override
-    public void dequeue(String clientId, long seq, long messageId) {
+    public void dequeue(String clientId, long seq, long messageId, boolean wentInflight) {
         AtomicInteger refs = references.get(messageId);
         boolean last = refs != null && refs.decrementAndGet() <= 0;
         if (last) {
@@ -229,7 +229,9 @@ public final class RocksStore implements Store {
         byte[] bodyKey = Records.longKey(messageId);
         op(wb -> {
             wb.singleDelete(queues, key);
-            wb.delete(inflight, key);
+            if (wentInflight) {
+                wb.delete(inflight, key);
+            }
             if (last) {
                 wb.singleDelete(messages, bodyKey);
             }

@@ -53,8 +53,11 @@ public interface Store extends AutoCloseable {
     /** Records the packet id a queued message went out with, and whether PUBREC has come. */
     void markInflight(String clientId, long seq, int packetId, boolean released);
 
-    /** The message under {@code seq} is done with (acknowledged, dropped, or expired). */
-    void dequeue(String clientId, long seq, long messageId);
+    /**
+     * The message under {@code seq} is done with (acknowledged, dropped, or expired);
+     * {@code wentInflight} when {@link #markInflight} was called for it.
+     */
+    void dequeue(String clientId, long seq, long messageId, boolean wentInflight);
 
     void putInboundQos2(String clientId, int packetId);
 

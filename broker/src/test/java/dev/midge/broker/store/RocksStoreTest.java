@@ -121,13 +121,13 @@ class RocksStoreTest {
             store.putSession("b", 60);
             store.enqueue("a", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
             store.enqueue("b", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
-            store.dequeue("a", 1, m.id());
+            store.dequeue("a", 1, m.id(), false);
             sync(store);
         }
         Collected c = new Collected();
         try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
             store.recover(c);
-            store.dequeue("b", 1, 1);
+            store.dequeue("b", 1, 1, false);
             sync(store);
         }
         assertThat(c.events).contains("queued b 1 shared q1 pid0 relfalse ids[] text/plain")
