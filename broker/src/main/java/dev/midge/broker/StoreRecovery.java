@@ -37,6 +37,9 @@ final class StoreRecovery implements Recovery {
     private static final class Restored {
         final Session session;
         final List<Runnable> steps = new ArrayList<>();
+        long firstWaiting;
+        long lastWaiting;
+        int waiting;
 
         Restored(Session session) {
             this.session = session;
@@ -55,6 +58,9 @@ final class StoreRecovery implements Recovery {
             Session s = r.session;
             s.owner().submit(() -> {
                 r.steps.forEach(Runnable::run);
+                if (r.waiting > 0) {
+                    s.restoreBacklog(r.firstWaiting, r.lastWaiting, r.waiting);
+                }
                 broker.lifecycle().abandoned(s);
             }).syncUninterruptibly();
         }
@@ -96,7 +102,21 @@ final class StoreRecovery implements Recovery {
         }
         messages++;
         Delivery d = new Delivery(message, qos, retain, subscriptionIds, null, seq);
-        r.steps.add(() -> r.session.restore(d, packetId, released));
+        r.steps.add(() -> r.session.restoreInflight(d, packetId, released));
+    }
+
+    @Override
+    public void waiting(String clientId, long seq) {
+        Restored r = sessions.get(clientId);
+        if (r == null) {
+            broker.store().releaseQueue(clientId, seq);
+            return;
+        }
+        messages++;
+        if (r.waiting++ == 0) {
+            r.firstWaiting = seq;
+        }
+        r.lastWaiting = seq;
     }
 
     @Override

@@ -69,12 +69,15 @@ public final class Router {
      */
     private void deliver(Session session, Message message, Qos qos, boolean retain, List<Integer> ids,
                          SharedGroup group) {
-        long seq = 0;
         if (qos != Qos.AT_MOST_ONCE && session.persistent() && store.durable()) {
-            seq = session.nextStoreSeq();
+            long seq = session.nextStoreSeq();
             store.enqueue(session.clientId(), seq, message, qos, retain, ids);
+            Delivery d = new Delivery(message, qos, retain, ids, group, seq);
+            // the entry must be queued to the store before the session can acknowledge it away
+            store.afterWritesQueued(() -> session.enqueue(d));
+        } else {
+            session.enqueue(new Delivery(message, qos, retain, ids, group, 0));
         }
-        session.enqueue(new Delivery(message, qos, retain, ids, group, seq));
     }
 
     /**

@@ -34,6 +34,14 @@ final class Outbound {
     private long heldBytes;
     private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    /**
+     * Messages that were waiting in the store at startup: read in pages when they are about to
+     * go out, and sent before {@link #queue} (everything queued since has a higher key).
+     */
+    private final ArrayDeque<Delivery> paged = new ArrayDeque<>();
+    private long backlogFrom;
+    private long backlogTo;
+    private int backlogCount;
     private final Map<String, Integer> aliases = new HashMap<>();
     private Peer peer;
     private int nextPacketId = 1;
@@ -79,12 +87,39 @@ final class Outbound {
         inflight.put(packetId, f);
     }
 
-    /** Recovery: a message still waiting to go out. */
-    void restoreQueued(Delivery d) {
-        budget.hold(size(d));
-        entered(d);
-        queuedBytes += size(d);
-        queue.add(d);
+    /** Recovery: {@code count} messages waiting in the store, the first under {@code fromSeq}. */
+    void restoreBacklog(long fromSeq, long toSeq, int count) {
+        backlogFrom = fromSeq;
+        backlogTo = toSeq;
+        backlogCount = count;
+    }
+
+    /**
+     * The next page of the stored backlog, when the paged-in part has run out. Entries above
+     * {@code backlogTo} were queued since the restart and are in {@link #queue} already.
+     */
+    private void pageIn() {
+        int read = 0;
+        for (Store.Queued q : store.readQueue(clientId, backlogFrom, Math.min(256, backlogCount))) {
+            if (q.seq() > backlogTo) {
+                break;
+            }
+            Delivery d = new Delivery(q.message(), q.qos(), q.retain(), q.subscriptionIds(), null, q.seq());
+            budget.hold(size(d));
+            entered(d);
+            paged.add(d);
+            backlogFrom = q.seq() + 1;
+            read++;
+        }
+        backlogCount = read == 0 ? 0 : backlogCount - read;
+    }
+
+    /** The next message to go out: the stored backlog first, then what queued up since. */
+    private Delivery peekNext() {
+        if (paged.isEmpty() && backlogCount > 0) {
+            pageIn();
+        }
+        return paged.isEmpty() ? queue.peek() : paged.peek();
     }
 
     /** Binds a new connection: aliases start afresh [MQTT-3.3.2-7]; unacknowledged messages go again. */
@@ -112,7 +147,7 @@ final class Outbound {
     /** Takes a delivery whose bytes the caller has counted in the budget already. */
     void accept(Delivery d) {
         entered(d);
-        if (peer != null && queue.isEmpty() && canSendNow(d.qos())) {
+        if (peer != null && queue.isEmpty() && paged.isEmpty() && backlogCount == 0 && canSendNow(d.qos())) {
             send(d);
             return;
         }
@@ -121,7 +156,8 @@ final class Outbound {
             left(d);
             return;
         }
-        if (queue.size() >= limits.maxQueued() || queuedBytes + size(d) > limits.maxQueuedBytes()
+        if (queue.size() + paged.size() + backlogCount >= limits.maxQueued()
+                || queuedBytes + size(d) > limits.maxQueuedBytes()
                 || d.qos() == Qos.AT_MOST_ONCE && budget.isFull()) {
             // max_queued_messages / max_queued_bytes; a full budget sheds QoS 0 first
             drop();
@@ -201,10 +237,15 @@ final class Outbound {
 
     /** Sends queued messages while the socket is writable and the inflight window has room. */
     void drain() {
-        while (peer != null && !queue.isEmpty() && canSendNow(queue.peek().qos())) {
-            Delivery d = queue.poll();
-            queuedBytes -= size(d);
-            send(d);
+        Delivery next;
+        while (peer != null && (next = peekNext()) != null && canSendNow(next.qos())) {
+            if (!paged.isEmpty()) {
+                paged.poll();
+            } else {
+                queue.poll();
+                queuedBytes -= size(next);
+            }
+            send(next);
         }
     }
 
@@ -308,6 +349,12 @@ final class Outbound {
     void clear() {
         inflight.values().forEach(f -> forget(f.delivery));
         queue.forEach(this::forget);
+        paged.forEach(this::forget);
+        if (backlogCount > 0) {
+            store.releaseQueue(clientId, backlogFrom);
+            backlogCount = 0;
+        }
+        paged.clear();
         budget.release(heldBytes);
         heldBytes = 0;
         queuedBytes = 0;

@@ -344,15 +344,18 @@ public final class Session {
 
     // ---- recovery at startup (owner loop) ---------------------------------------------------------
 
-    /** Puts back a stored queue entry; {@code packetId} is non-zero when it had gone out. */
-    public void restore(Delivery d, int packetId, boolean released) {
+    /** Puts back a stored message that had gone out under {@code packetId}. */
+    public void restoreInflight(Delivery d, int packetId, boolean released) {
         assertOwner();
         storeSeq.accumulateAndGet(d.storeSeq(), Math::max);
-        if (packetId != 0) {
-            outbound.restoreInflight(d, packetId, released);
-        } else {
-            outbound.restoreQueued(d);
-        }
+        outbound.restoreInflight(d, packetId, released);
+    }
+
+    /** Recovery: {@code count} messages wait in the store from {@code fromSeq} to {@code toSeq}. */
+    public void restoreBacklog(long fromSeq, long toSeq, int count) {
+        assertOwner();
+        storeSeq.accumulateAndGet(toSeq, Math::max);
+        outbound.restoreBacklog(fromSeq, toSeq, count);
     }
 
     /** Puts back a stored subscription (the topic tree is filled by the caller). */

@@ -31,6 +31,8 @@ final class GroupCommitWriter {
     private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
     /** Operations collected by {@link #atomically} on this thread, queued as one. */
     private final ThreadLocal<List<Consumer<WriteBatch>>> collecting = new ThreadLocal<>();
+    /** Hand-offs that wait until the unit being collected on this thread is queued. */
+    private final ThreadLocal<List<Runnable>> deferred = new ThreadLocal<>();
     private final Thread thread;
 
     /** A durability barrier: run {@code then} on {@code loop} after the batch it is in. */
@@ -65,15 +67,28 @@ final class GroupCommitWriter {
             return;
         }
         List<Consumer<WriteBatch>> group = new ArrayList<>();
+        List<Runnable> handOffs = new ArrayList<>();
         collecting.set(group);
+        deferred.set(handOffs);
         try {
             body.run();
         } finally {
             collecting.remove();
+            deferred.remove();
         }
         if (!group.isEmpty()) {
             // one element of the queue: never split across two batches
             pending.add((Consumer<WriteBatch>) wb -> group.forEach(op -> op.accept(wb)));
+        }
+        handOffs.forEach(Runnable::run);
+    }
+
+    void afterWritesQueued(Runnable handOff) {
+        List<Runnable> handOffs = deferred.get();
+        if (handOffs != null) {
+            handOffs.add(handOff);
+        } else {
+            handOff.run();
         }
     }
 

@@ -21,6 +21,11 @@ public class MemoryStore implements Store {
     }
 
     @Override
+    public void afterWritesQueued(Runnable handOff) {
+        handOff.run();
+    }
+
+    @Override
     public void afterDurable(EventLoop loop, Runnable then) {
         if (loop.inEventLoop()) {
             then.run();
@@ -86,6 +91,15 @@ public class MemoryStore implements Store {
 
     @Override
     public void recover(Recovery into) {
+    }
+
+    @Override
+    public List<Queued> readQueue(String clientId, long fromSeq, int max) {
+        return List.of();
+    }
+
+    @Override
+    public void releaseQueue(String clientId, long fromSeq) {
     }
 
     @Override

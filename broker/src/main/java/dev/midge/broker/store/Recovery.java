@@ -12,11 +12,17 @@ public interface Recovery {
     void subscription(String clientId, String filter, Subscription options, int subscriptionId);
 
     /**
-     * A queued message; {@code packetId} is 0 unless it had gone out, {@code released} tells
-     * whether PUBREC had come for it.
+     * A message that had gone out under {@code packetId} and is not yet acknowledged;
+     * {@code released} tells whether PUBREC had come for it. These are read in full at startup.
      */
     void queued(String clientId, long seq, Message message, Qos qos, boolean retain, List<Integer> subscriptionIds,
                 int packetId, boolean released);
+
+    /**
+     * A message still waiting to go out: only its key is read at startup; the session pages it in
+     * with {@link Store#readQueue} when it is about to be sent.
+     */
+    void waiting(String clientId, long seq);
 
     void inboundQos2(String clientId, int packetId);
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,11 @@ public final class RocksStore implements Store {
     @Override
     public void atomically(Runnable body) {
         writer.atomically(body);
+    }
+
+    @Override
+    public void afterWritesQueued(Runnable handOff) {
+        writer.afterWritesQueued(handOff);
     }
 
     @Override
@@ -287,17 +293,21 @@ public final class RocksStore implements Store {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 Records.Queued q = Records.queued(it.value());
-                Message m = bodies.computeIfAbsent(q.messageId(), this::readMessage);
-                if (m == null) {
-                    continue;
-                }
                 maxId = Math.max(maxId, q.messageId());
                 references.computeIfAbsent(q.messageId(), id -> new AtomicInteger()).incrementAndGet();
                 byte[] flight = get(inflight, key);
-                int packetId = flight == null ? 0 : ByteBuffer.wrap(flight).getShort() & 0xFFFF;
-                boolean released = flight != null && flight[2] != 0;
-                into.queued(Records.clientIdOf(key), Records.suffixOf(key).getLong(), m, q.qos(), q.retain(),
-                        q.subscriptionIds(), packetId, released);
+                String clientId = Records.clientIdOf(key);
+                long seq = Records.suffixOf(key).getLong();
+                if (flight == null) {
+                    // waiting: paged in when it is about to go out, so startup reads keys only
+                    into.waiting(clientId, seq);
+                    continue;
+                }
+                Message m = bodies.computeIfAbsent(q.messageId(), this::readMessage);
+                if (m != null) {
+                    into.queued(clientId, seq, m, q.qos(), q.retain(), q.subscriptionIds(),
+                            ByteBuffer.wrap(flight).getShort() & 0xFFFF, flight[2] != 0);
+                }
             }
         }
         try (RocksIterator it = db.newIterator(inbound)) {
@@ -319,6 +329,59 @@ public final class RocksStore implements Store {
             }
         }
         messageIds.set(maxId);
+    }
+
+    @Override
+    public List<Queued> readQueue(String clientId, long fromSeq, int max) {
+        List<Queued> out = new ArrayList<>();
+        byte[] end = Records.sessionPrefixEnd(clientId);
+        try (RocksIterator it = db.newIterator(queues)) {
+            for (it.seek(Records.key(clientId, fromSeq)); it.isValid() && out.size() < max; it.next()) {
+                byte[] key = it.key();
+                if (Arrays.compareUnsigned(key, end) >= 0) {
+                    break;
+                }
+                if (get(inflight, key) != null) {
+                    continue; // recovered in full at startup
+                }
+                Records.Queued q = Records.queued(it.value());
+                Message m = readMessage(q.messageId());
+                if (m != null) {
+                    out.add(new Queued(Records.suffixOf(key).getLong(), m, q.qos(), q.retain(), q.subscriptionIds()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void releaseQueue(String clientId, long fromSeq) {
+        byte[] end = Records.sessionPrefixEnd(clientId);
+        List<byte[]> bodies = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(queues)) {
+            for (it.seek(Records.key(clientId, fromSeq)); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (Arrays.compareUnsigned(key, end) >= 0) {
+                    break;
+                }
+                keys.add(key);
+                long id = Records.queued(it.value()).messageId();
+                AtomicInteger refs = references.get(id);
+                if (refs != null && refs.decrementAndGet() <= 0) {
+                    references.remove(id, refs);
+                    bodies.add(Records.longKey(id));
+                }
+            }
+        }
+        op(wb -> {
+            for (byte[] k : keys) {
+                wb.singleDelete(queues, k);
+            }
+            for (byte[] b : bodies) {
+                wb.singleDelete(messages, b);
+            }
+        });
     }
 
     private Message readMessage(long id) {

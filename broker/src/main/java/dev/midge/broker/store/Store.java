@@ -26,6 +26,14 @@ public interface Store extends AutoCloseable {
      */
     void atomically(Runnable body);
 
+    /**
+     * Runs {@code handOff} once the writes this thread submitted so far are queued to the store:
+     * at once, or inside {@link #atomically} when the unit is queued. A delivery handed to another
+     * loop before its queue entry is queued could be acknowledged, and its entry deleted, before
+     * the entry is written, and then come back after a restart.
+     */
+    void afterWritesQueued(Runnable handOff);
+
     /** Runs {@code then} on {@code loop} once every write submitted so far is durable. */
     void afterDurable(EventLoop loop, Runnable then);
 
@@ -69,6 +77,22 @@ public interface Store extends AutoCloseable {
 
     /** Reads everything back at startup, in key order (sessions before their queues). */
     void recover(Recovery into);
+
+    /** One queued message read back from the store. */
+    record Queued(long seq, Message message, Qos qos, boolean retain, List<Integer> subscriptionIds) {
+    }
+
+    /**
+     * Up to {@code max} of a session's waiting messages with a key of at least {@code fromSeq},
+     * in order, skipping those that had gone out (they were recovered in full).
+     */
+    List<Queued> readQueue(String clientId, long fromSeq, int max);
+
+    /**
+     * Lets go of a session's waiting messages from {@code fromSeq} on, that were never paged in:
+     * their bodies go once nothing else refers to them.
+     */
+    void releaseQueue(String clientId, long fromSeq);
 
     @Override
     void close();

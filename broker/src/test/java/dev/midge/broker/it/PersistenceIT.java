@@ -30,9 +30,12 @@ class PersistenceIT {
     private Broker broker;
     private int port;
 
+    private int maxQueued = 1000;
+
     private void start() throws Exception {
         BrokerConfig.Builder b = BrokerConfig.builder().listener("127.0.0.1", port).allowAnonymous(true)
-                .sysInterval(0).persistence(true).persistenceLocation(dir.resolve("data"));
+                .sysInterval(0).persistence(true).persistenceLocation(dir.resolve("data"))
+                .maxQueuedMessages(maxQueued);
         broker = new Broker(b.build()).start();
         port = broker.port();
     }
@@ -108,6 +111,79 @@ class PersistenceIT {
             assertThat(V5.text(sub.receive(Publish.class))).isEqualTo("kept");
         }
         assertThat(broker.context().topics().size()).isEqualTo(2); // d/# from before the restarts, d/state now
+    }
+
+    @Test
+    void restart_largeBacklog_notReadIntoMemoryUntilSentThenDeliveredInOrder() throws Exception {
+        maxQueued = 100_000;
+        start();
+        int n = 5000;
+        try (RawClient sub = v3()) {
+            sub.connect("backlog-sub", false);
+            sub.subscribe(1, "b", Qos.AT_LEAST_ONCE);
+            sub.send(Disconnect.NORMAL);
+        }
+        try (RawClient pub = v3()) {
+            pub.connect("backlog-pub", true);
+            for (int i = 1; i <= n; i++) {
+                pub.send(new Publish("b", V5.text("m" + i), Qos.AT_LEAST_ONCE, false, false, 1 + i % 60000,
+                        Properties.EMPTY));
+            }
+            for (int i = 1; i <= n; i++) {
+                pub.receive(Puback.class);
+            }
+        }
+        restart();
+        // the queue is on disk only: nothing of it is held in memory before the client is back
+        assertThat(broker.context().sessionLimits().budget().used()).isZero();
+        try (RawClient pub = v3()) {
+            pub.connect("backlog-pub", true);
+            for (int i = 1; i <= 10; i++) {
+                pub.send(new Publish("b", V5.text("new" + i), Qos.AT_LEAST_ONCE, false, false, i, Properties.EMPTY));
+                pub.receive(Puback.class);
+            }
+        }
+        try (RawClient sub = v3()) {
+            assertThat(sub.connect("backlog-sub", false).sessionPresent()).isTrue();
+            for (int i = 1; i <= n + 10; i++) {
+                Publish p = sub.receive(Publish.class);
+                // the stored backlog first, then what came after the restart, each once
+                assertThat(V5.text(p)).isEqualTo(i <= n ? "m" + i : "new" + (i - n));
+                sub.send(Puback.of(p.packetId()));
+            }
+            sub.assertNothingFor(Duration.ofMillis(300));
+        }
+        assertThat(broker.context().sessionLimits().budget().used()).isZero();
+    }
+
+    @Test
+    void restart_droppedBeyondQueueLimit_notResurrected() throws Exception {
+        maxQueued = 10;
+        start();
+        try (RawClient sub = v3()) {
+            sub.connect("limit-sub", false);
+            sub.subscribe(1, "l", Qos.AT_LEAST_ONCE);
+            sub.send(Disconnect.NORMAL);
+        }
+        try (RawClient pub = v3()) {
+            pub.connect("limit-pub", true);
+            for (int i = 1; i <= 50; i++) {
+                pub.send(new Publish("l", V5.text("m" + i), Qos.AT_LEAST_ONCE, false, false, i, Properties.EMPTY));
+            }
+            for (int i = 1; i <= 50; i++) {
+                pub.receive(Puback.class);
+            }
+        }
+        restart();
+        try (RawClient sub = v3()) {
+            sub.connect("limit-sub", false);
+            for (int i = 1; i <= 10; i++) {
+                Publish p = sub.receive(Publish.class);
+                assertThat(V5.text(p)).isEqualTo("m" + i);
+                sub.send(Puback.of(p.packetId()));
+            }
+            sub.assertNothingFor(Duration.ofMillis(300));
+        }
     }
 
     @Test
