@@ -5,7 +5,6 @@ import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +63,7 @@ public final class RocksStore implements Store {
     private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
     private final AtomicLong messageIds = new AtomicLong();
     private final GroupCommitWriter writer;
+    private final RocksReader reader;
     private volatile boolean closing;
 
     /**
@@ -89,6 +88,7 @@ public final class RocksStore implements Store {
         inbound = handles.get(6);
         retained = handles.get(7);
         writer = new GroupCommitWriter(db, syncIntervalMillis);
+        reader = new RocksReader(db, handles, references);
     }
 
     private RocksDB openOrMoveAside() throws IOException {
@@ -269,89 +269,16 @@ public final class RocksStore implements Store {
         op(wb -> wb.delete(retained, key));
     }
 
-    // ---- recovery ----------------------------------------------------------------------------
+    // ---- reading -----------------------------------------------------------------------------
 
     @Override
     public void recover(Recovery into) {
-        long maxId = 0;
-        try (RocksIterator it = db.newIterator(sessions)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                into.session(new String(it.key(), StandardCharsets.UTF_8), ByteBuffer.wrap(it.value()).getLong());
-            }
-        }
-        try (RocksIterator it = db.newIterator(subscriptions)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                ByteBuffer suffix = Records.suffixOf(key);
-                String filter = StandardCharsets.UTF_8.decode(suffix).toString();
-                into.subscription(Records.clientIdOf(key), filter, Records.subscription(filter, it.value()),
-                        Records.subscriptionId(it.value()));
-            }
-        }
-        Map<Long, Message> bodies = new HashMap<>();
-        try (RocksIterator it = db.newIterator(queues)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                Records.Queued q = Records.queued(it.value());
-                maxId = Math.max(maxId, q.messageId());
-                references.computeIfAbsent(q.messageId(), id -> new AtomicInteger()).incrementAndGet();
-                byte[] flight = get(inflight, key);
-                String clientId = Records.clientIdOf(key);
-                long seq = Records.suffixOf(key).getLong();
-                if (flight == null) {
-                    // waiting: paged in when it is about to go out, so startup reads keys only
-                    into.waiting(clientId, seq);
-                    continue;
-                }
-                Message m = bodies.computeIfAbsent(q.messageId(), this::readMessage);
-                if (m != null) {
-                    into.queued(clientId, seq, m, q.qos(), q.retain(), q.subscriptionIds(),
-                            ByteBuffer.wrap(flight).getShort() & 0xFFFF, flight[2] != 0);
-                }
-            }
-        }
-        try (RocksIterator it = db.newIterator(inbound)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                into.inboundQos2(Records.clientIdOf(it.key()), Records.suffixOf(it.key()).getShort() & 0xFFFF);
-            }
-        }
-        try (RocksIterator it = db.newIterator(retained)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                Message m = Records.message(it.value());
-                maxId = Math.max(maxId, m.id());
-                into.retained(new String(it.key(), StandardCharsets.UTF_8), m);
-            }
-        }
-        try (RocksIterator it = db.newIterator(messages)) {
-            it.seekToLast();
-            if (it.isValid()) {
-                maxId = Math.max(maxId, ByteBuffer.wrap(it.key()).getLong());
-            }
-        }
-        messageIds.set(maxId);
+        messageIds.set(reader.recover(into));
     }
 
     @Override
     public List<Queued> readQueue(String clientId, long fromSeq, int max) {
-        List<Queued> out = new ArrayList<>();
-        byte[] end = Records.sessionPrefixEnd(clientId);
-        try (RocksIterator it = db.newIterator(queues)) {
-            for (it.seek(Records.key(clientId, fromSeq)); it.isValid() && out.size() < max; it.next()) {
-                byte[] key = it.key();
-                if (Arrays.compareUnsigned(key, end) >= 0) {
-                    break;
-                }
-                if (get(inflight, key) != null) {
-                    continue; // recovered in full at startup
-                }
-                Records.Queued q = Records.queued(it.value());
-                Message m = readMessage(q.messageId());
-                if (m != null) {
-                    out.add(new Queued(Records.suffixOf(key).getLong(), m, q.qos(), q.retain(), q.subscriptionIds()));
-                }
-            }
-        }
-        return out;
+        return reader.readQueue(clientId, fromSeq, max);
     }
 
     @Override
@@ -382,19 +309,6 @@ public final class RocksStore implements Store {
                 wb.singleDelete(messages, b);
             }
         });
-    }
-
-    private Message readMessage(long id) {
-        byte[] v = get(messages, Records.longKey(id));
-        return v == null ? null : Records.message(v);
-    }
-
-    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
-        try {
-            return db.get(cf, key);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("store read failed: " + e.getMessage(), e);
-        }
     }
 
     @Override
