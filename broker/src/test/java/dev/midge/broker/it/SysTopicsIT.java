@@ -38,8 +38,9 @@ class SysTopicsIT {
             assertThat(seen).containsKeys("$SYS/broker/messages/received", "$SYS/broker/messages/sent",
                     "$SYS/broker/retained messages/count", "$SYS/broker/clients/total",
                     "$SYS/broker/publish/messages/received");
-            // $SYS values are retained messages themselves, and count, as in Mosquitto
-            assertThat(Integer.parseInt(seen.get("$SYS/broker/retained messages/count"))).isGreaterThan(1);
+            // our retained message counts (and, once published, the retained $SYS values themselves,
+            // as in Mosquitto: which comes first depends on timing)
+            assertThat(Integer.parseInt(seen.get("$SYS/broker/retained messages/count"))).isGreaterThanOrEqualTo(1);
         }
     }
 }
