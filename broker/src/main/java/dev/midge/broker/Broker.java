@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.auth.Authenticator;
 import dev.midge.broker.auth.EnhancedAuthenticator;
 import dev.midge.broker.auth.EnhancedAuthenticators;
 import dev.midge.broker.auth.ScramAuthenticator;
@@ -7,12 +8,11 @@ import dev.midge.broker.auth.ScramCredentials;
 import dev.midge.broker.auth.ScramMechanism;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.config.ConfigException;
-import dev.midge.broker.config.Listener;
 import dev.midge.broker.connection.ConnectionLog;
-import dev.midge.broker.connection.MqttChannelInitializer;
 import dev.midge.broker.retain.RetainedMessages;
 import dev.midge.broker.routing.Distributor;
 import dev.midge.broker.routing.Router;
+import dev.midge.broker.security.Authentication;
 import dev.midge.broker.session.MemoryBudget;
 import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
@@ -23,6 +23,7 @@ import dev.midge.broker.store.Store;
 import dev.midge.broker.subscription.TopicTree;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.broker.sys.SysTopics;
+import dev.midge.broker.tls.TlsContext;
 import dev.midge.broker.transport.ServerTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,10 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     public static final String VERSION = versionOf();
+    /** How often TLS certificate, key, CA and CRL files are checked for changes. */
+    private static final int CERTIFICATE_POLL_SECONDS = 2;
 
     private final BrokerConfig config;
     private final BrokerContext context;
-    private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+    private final Listeners listeners;
     private ServerTransport transport;
 
     public Broker(BrokerConfig config) throws ConfigException {
@@ -57,7 +60,17 @@ public final class Broker implements AutoCloseable {
     /** With a store made by the caller (tests that observe or delay durability). */
     public Broker(BrokerConfig config, List<EnhancedAuthenticator> extraAuthenticators, Store store)
             throws ConfigException {
+        this(config, extraAuthenticators, List.of(), store);
+    }
+
+    /**
+     * @param passwordAuthenticators asked about user names and passwords before the password file
+     *                               (the SPI for HTTP, JWT or database checks)
+     */
+    public Broker(BrokerConfig config, List<EnhancedAuthenticator> extraAuthenticators,
+                  List<Authenticator> passwordAuthenticators, Store store) throws ConfigException {
         this.config = config;
+        this.listeners = new Listeners(config.listeners());
         List<EnhancedAuthenticator> authenticators = new ArrayList<>(extraAuthenticators);
         if (config.scramCredentialsFile() != null) {
             ScramCredentials users = ScramCredentials.read(config.scramCredentialsFile());
@@ -76,7 +89,8 @@ public final class Broker implements AutoCloseable {
         long budget = config.messageMemoryLimit() == 0 ? Long.MAX_VALUE : config.messageMemoryLimit();
         SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, router, distributor::publishWill);
         this.context = new BrokerContext(config, sessions, topics, retained, router, distributor, store,
-                new EnhancedAuthenticators(authenticators), new BrokerMetrics(),
+                new EnhancedAuthenticators(authenticators), new Authentication(passwordAuthenticators),
+                new BrokerMetrics(),
                 new SessionLimits(inflight, queued, queuedBytes, new MemoryBudget(budget)),
                 lifecycle, new ConnectionLog(config.verbose()));
     }
@@ -100,42 +114,39 @@ public final class Broker implements AutoCloseable {
         if (context.store().durable()) {
             new StoreRecovery(context, transport.workers()).run();
         }
-        MqttChannelInitializer initializer = new MqttChannelInitializer(context);
-        for (Listener l : config.listeners()) {
-            try {
-                boundAddresses.add(transport.bind(l, initializer));
-            } catch (Exception e) {
-                if (!config.localOnly()) {
-                    transport.shutdown();
-                    context.store().close();
-                    throw new IllegalStateException("cannot listen on " + l.describe() + ": " + e.getMessage(), e);
-                }
-                // Local-only mode binds 127.0.0.1 and ::1; a machine without IPv6 still gets IPv4.
-                LOG.warn("Cannot listen on {}: {}", l.describe(), e.getMessage());
-            }
-        }
-        if (boundAddresses.isEmpty()) {
+        try {
+            // Local-only mode binds 127.0.0.1 and ::1; a machine without IPv6 still gets IPv4.
+            listeners.bind(transport, context, config.localOnly());
+        } catch (RuntimeException | InterruptedException e) {
             transport.shutdown();
             context.store().close();
-            throw new IllegalStateException("no listener could be bound");
+            context.authentication().close();
+            throw e;
+        }
+        if (listeners.anyTls()) {
+            transport.workers().next().scheduleWithFixedDelay(listeners::reloadChangedCertificates,
+                    CERTIFICATE_POLL_SECONDS, CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
         if (config.sysIntervalSeconds() > 0) {
             SysTopics sys = new SysTopics(context, VERSION);
             transport.workers().next().scheduleAtFixedRate(sys::publish, 0, config.sysIntervalSeconds(),
                     TimeUnit.SECONDS);
         }
-        LOG.info("midge version {} running on {} ({}); {}.", VERSION, describeAddresses(), transport.transportName(),
+        LOG.info("midge version {} running on {} ({}{}); {}.", VERSION, describeAddresses(),
+                transport.transportName(), listeners.anyTls() ? ", " + TlsContext.providerName() : "",
                 anonymousNote());
         return this;
     }
 
+    /** SIGHUP: reloads password files, ACL files and TLS certificates without dropping anyone. */
+    public void reload() {
+        LOG.info("Reloading password, ACL and TLS files.");
+        listeners.reload();
+    }
+
     private String describeAddresses() {
-        List<String> parts = new ArrayList<>();
-        for (InetSocketAddress a : boundAddresses) {
-            String host = a.getHostString();
-            parts.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
-        }
-        return String.join(", ", parts) + (config.localOnly() ? " (local only: no listener configured)" : "");
+        return String.join(", ", listeners.described())
+                + (config.localOnly() ? " (local only: no listener configured)" : "");
     }
 
     private String anonymousNote() {
@@ -148,11 +159,12 @@ public final class Broker implements AutoCloseable {
 
     /** The port of the first listener (the real one when 0 was configured). */
     public int port() {
-        return boundAddresses.get(0).getPort();
+        return listeners.addresses().get(0).getPort();
     }
 
+    /** The bound addresses, in the order of the configured listeners. */
     public List<InetSocketAddress> addresses() {
-        return List.copyOf(boundAddresses);
+        return listeners.addresses();
     }
 
     public BrokerContext context() {
@@ -164,6 +176,7 @@ public final class Broker implements AutoCloseable {
             transport.shutdown();
             transport = null;
             context.store().close();
+            context.authentication().close();
             LOG.info("midge stopped.");
         }
     }

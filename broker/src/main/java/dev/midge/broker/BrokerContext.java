@@ -6,6 +6,7 @@ import dev.midge.broker.connection.ConnectionLog;
 import dev.midge.broker.retain.RetainedMessages;
 import dev.midge.broker.routing.Distributor;
 import dev.midge.broker.routing.Router;
+import dev.midge.broker.security.Authentication;
 import dev.midge.broker.session.SessionLifecycle;
 import dev.midge.broker.session.SessionLimits;
 import dev.midge.broker.session.SessionRegistry;
@@ -19,7 +20,7 @@ import dev.midge.broker.sys.BrokerMetrics;
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, TopicTree topics,
                             RetainedMessages retained, Router router, Distributor distributor,
-                            Store store, EnhancedAuthenticators authenticators,
+                            Store store, EnhancedAuthenticators authenticators, Authentication authentication,
                             BrokerMetrics metrics, SessionLimits sessionLimits, SessionLifecycle lifecycle,
                             ConnectionLog log) {
 }

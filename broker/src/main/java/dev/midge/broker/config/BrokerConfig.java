@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param listeners           where to listen
  * @param localOnly           true when no listener was configured (Mosquitto's "local only mode")
- * @param allowAnonymous      whether clients without a user name may connect
+ * @param security            the broker-wide allow_anonymous / password_file / acl_file (each
+ *                            listener carries its own, the same one unless per_listener_settings)
  * @param maxInflightMessages outbound QoS 1/2 window per client (0: no maximum)
  * @param maxQueuedMessages   queued messages per client (0: no maximum)
  * @param maxQueuedBytes      payload bytes queued per client (0: no maximum)
@@ -29,16 +30,20 @@ import java.util.List;
  * @param persistenceMemoryBytes RocksDB block cache and write buffers together
  * @param scramCredentialsFile SCRAM users for enhanced authentication, or null
  * @param verbose             log every connect, subscribe and disconnect
+ * @param logDestinations     log_dest lines: "stdout", "stderr" or "file PATH" (empty: stderr)
+ * @param logTypes            log_type values (empty: Mosquitto's error, warning, notice, information)
+ * @param pidFile             where to write the process id, or null
  * @param warnings            lines of the config file that were read but are not acted on
  */
-public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean allowAnonymous,
+public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security security,
                            int maxInflightMessages, int maxQueuedMessages, long maxQueuedBytes,
                            long messageMemoryLimit, int maxKeepalive,
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
                            int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
                            boolean persistence, Path persistenceLocation, long persistenceSyncMillis,
                            long persistenceMemoryBytes, Path scramCredentialsFile,
-                           boolean verbose, List<String> warnings) {
+                           boolean verbose, List<String> logDestinations, List<String> logTypes, Path pidFile,
+                           List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
     /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -46,6 +51,13 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
         warnings = List.copyOf(warnings);
+        logDestinations = List.copyOf(logDestinations);
+        logTypes = List.copyOf(logTypes);
+    }
+
+    /** Whether clients without a user name may connect (broker-wide setting). */
+    public boolean allowAnonymous() {
+        return security.allowAnonymous();
     }
 
     /** Mosquitto 2.0 without a config file: localhost on the given port, anonymous allowed. */
@@ -63,10 +75,19 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
 
     /** Builds a config; unset values take Mosquitto's defaults. */
     public static final class Builder {
-        private final ArrayList<Listener> listeners = new ArrayList<>();
+        private final ArrayList<ListenerSettings> listeners = new ArrayList<>();
         private final ArrayList<String> warnings = new ArrayList<>();
-        private Integer defaultPort;
+        private final ArrayList<String> logDestinations = new ArrayList<>();
+        private final ArrayList<String> logTypes = new ArrayList<>();
+        /** The default listener: Mosquitto's {@code port} line and the keys before any listener. */
+        private final ListenerSettings defaultListener = new ListenerSettings(null, DEFAULT_PORT, "default listener");
+        private boolean defaultListenerUsed;
+        private Integer localPort;
         private Boolean allowAnonymous;
+        private Path passwordFile;
+        private Path aclFile;
+        private boolean perListenerSettings;
+        private Path pidFile;
         private int maxInflightMessages = 20;
         private int maxQueuedMessages = 1000;
         private long maxQueuedBytes;
@@ -90,19 +111,72 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         private Builder() {
         }
 
+        /** Adds a listener; the settings that follow in a config file belong to it. */
         public Builder listener(String host, int port) {
-            listeners.add(new Listener(host, port));
+            listener(host, port, "listener " + port);
             return this;
+        }
+
+        /** Adds a listener and returns its settings; {@code origin} names it in errors (file:line). */
+        public ListenerSettings listener(String host, int port, String origin) {
+            ListenerSettings l = new ListenerSettings(host, port, origin);
+            listeners.add(l);
+            return l;
+        }
+
+        /** Mosquitto's {@code port}: the default listener, on every interface. */
+        public Builder defaultListenerPort(int port) {
+            defaultListener.port = port;
+            defaultListenerUsed = true;
+            return this;
+        }
+
+        /** The listener the next listener-scoped key belongs to. */
+        public ListenerSettings currentListener() {
+            return listeners.isEmpty() ? defaultListener : listeners.get(listeners.size() - 1);
         }
 
         /** The port for local-only mode, when no listener is configured (the -p option). */
         public Builder port(int port) {
-            this.defaultPort = port;
+            this.localPort = port;
             return this;
         }
 
         public Builder allowAnonymous(boolean allow) {
             this.allowAnonymous = allow;
+            currentListener().allowAnonymous = allow;
+            return this;
+        }
+
+        public Builder passwordFile(Path file) {
+            this.passwordFile = file;
+            currentListener().passwordFile = file;
+            return this;
+        }
+
+        public Builder aclFile(Path file) {
+            this.aclFile = file;
+            currentListener().aclFile = file;
+            return this;
+        }
+
+        public Builder perListenerSettings(boolean on) {
+            this.perListenerSettings = on;
+            return this;
+        }
+
+        public Builder logDestination(String destination) {
+            logDestinations.add(destination);
+            return this;
+        }
+
+        public Builder logType(String type) {
+            logTypes.add(type);
+            return this;
+        }
+
+        public Builder pidFile(Path file) {
+            this.pidFile = file;
             return this;
         }
 
@@ -203,22 +277,48 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, boolean 
         }
 
         public boolean hasListeners() {
-            return !listeners.isEmpty();
+            return !listeners.isEmpty() || defaultListenerUsed;
+        }
+
+        /** Checks what only a complete config can show (e.g. a TLS listener without a key). */
+        public Builder check() throws ConfigException {
+            defaultListener.check();
+            for (ListenerSettings l : listeners) {
+                l.check();
+            }
+            return this;
         }
 
         public BrokerConfig build() {
-            boolean localOnly = listeners.isEmpty();
-            List<Listener> effective = listeners;
-            if (localOnly) {
-                int port = defaultPort == null ? DEFAULT_PORT : defaultPort;
-                effective = List.of(new Listener("127.0.0.1", port), new Listener("::1", port));
-            }
+            boolean localOnly = !hasListeners();
             // Mosquitto 2.0: anonymous access is on only in local-only mode unless configured.
-            boolean anonymous = allowAnonymous != null ? allowAnonymous : localOnly;
-            return new BrokerConfig(effective, localOnly, anonymous, maxInflightMessages, maxQueuedMessages,
+            Security global = new Security(allowAnonymous != null ? allowAnonymous : localOnly, passwordFile, aclFile);
+            List<Listener> effective = new ArrayList<>();
+            if (localOnly) {
+                int port = localPort == null ? DEFAULT_PORT : localPort;
+                defaultListener.port = port;
+                effective.add(defaultListener.build("127.0.0.1", global));
+                effective.add(defaultListener.build("::1", global));
+            } else {
+                if (defaultListenerUsed) {
+                    effective.add(defaultListener.build(null, security(defaultListener, global, localOnly)));
+                }
+                for (ListenerSettings l : listeners) {
+                    effective.add(l.build(l.host, security(l, global, localOnly)));
+                }
+            }
+            return new BrokerConfig(effective, localOnly, global, maxInflightMessages, maxQueuedMessages,
                     maxQueuedBytes, messageMemoryLimit, maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
                     maxQos, retainAvailable, connectTimeoutSeconds, persistence, persistenceLocation,
-                    persistenceSyncMillis, persistenceMemoryBytes, scramCredentialsFile, verbose, warnings);
+                    persistenceSyncMillis, persistenceMemoryBytes, scramCredentialsFile, verbose, logDestinations,
+                    logTypes, pidFile, warnings);
+        }
+
+        private Security security(ListenerSettings l, Security global, boolean localOnly) {
+            if (!perListenerSettings) {
+                return global;
+            }
+            return new Security(l.allowAnonymous != null ? l.allowAnonymous : localOnly, l.passwordFile, l.aclFile);
         }
     }
 }

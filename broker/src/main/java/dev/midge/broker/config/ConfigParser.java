@@ -15,6 +15,7 @@ public final class ConfigParser {
     private final BrokerConfig.Builder builder;
     private Path file;
     private int line;
+    private int depth;
 
     private ConfigParser(BrokerConfig.Builder builder) {
         this.builder = builder;
@@ -22,6 +23,11 @@ public final class ConfigParser {
 
     /** Parses {@code file} into {@code builder} (which may already hold command-line settings). */
     public static BrokerConfig.Builder parse(Path file, BrokerConfig.Builder builder) throws ConfigException {
+        return parse(file, builder, 0).check();
+    }
+
+    private static BrokerConfig.Builder parse(Path file, BrokerConfig.Builder builder, int depth)
+            throws ConfigException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -30,6 +36,7 @@ public final class ConfigParser {
         }
         ConfigParser p = new ConfigParser(builder);
         p.file = file;
+        p.depth = depth;
         for (int i = 0; i < lines.size(); i++) {
             p.line = i + 1;
             p.parseLine(lines.get(i).strip());
@@ -47,9 +54,19 @@ public final class ConfigParser {
             case "listener" -> listener(words);
             case "port" -> {
                 requireArgs(words, 1, 1);
-                builder.listener(null, port(words[1]));
+                builder.defaultListenerPort(port(words[1]));
             }
             case "allow_anonymous" -> builder.allowAnonymous(bool(words));
+            case "password_file" -> builder.passwordFile(path(text, words));
+            case "acl_file" -> builder.aclFile(path(text, words));
+            case "per_listener_settings" -> builder.perListenerSettings(bool(words));
+            case "include_dir" -> includeDir(path(text, words));
+            case "pid_file" -> builder.pidFile(path(text, words));
+            case "log_dest" -> logDest(text, words);
+            case "log_type" -> logType(words);
+            case "protocol", "bind_interface", "bind_address", "max_connections", "certfile", "keyfile", "cafile",
+                 "capath", "tls_version", "ciphers", "require_certificate", "use_identity_as_username",
+                 "use_subject_as_username", "crlfile" -> ListenerKeys.apply(this, builder.currentListener(), text, words);
             case "max_inflight_messages" -> builder.maxInflightMessages(integer(words, 0, 65535));
             case "max_queued_messages" -> builder.maxQueuedMessages(integer(words, 0, Integer.MAX_VALUE));
             case "max_keepalive" -> builder.maxKeepalive(integer(words, 10, 65535));
@@ -107,10 +124,56 @@ public final class ConfigParser {
 
     private void listener(String[] words) throws ConfigException {
         requireArgs(words, 1, 2);
-        builder.listener(words.length == 3 ? words[2] : null, port(words[1]));
+        builder.listener(words.length == 3 ? words[2] : null, port(words[1]), file + ":" + line);
     }
 
-    private int port(String value) throws ConfigException {
+    /** Mosquitto reads every {@code *.conf} of the directory in alphabetical order. */
+    private void includeDir(Path dir) throws ConfigException {
+        if (depth > 8) {
+            throw error("include_dir nested too deeply");
+        }
+        List<Path> files;
+        try (var entries = Files.list(dir)) {
+            files = entries.filter(f -> f.getFileName().toString().endsWith(".conf")).sorted().toList();
+        } catch (IOException e) {
+            throw error("include_dir " + dir + ": cannot read: " + e.getMessage());
+        }
+        for (Path f : files) {
+            parse(f, builder, depth + 1);
+        }
+    }
+
+    private void logDest(String text, String[] words) throws ConfigException {
+        requireArgs(words, 1, Integer.MAX_VALUE);
+        switch (words[1]) {
+            case "stdout", "stderr" -> builder.logDestination(words[1]);
+            case "file" -> {
+                requireArgs(words, 2, Integer.MAX_VALUE);
+                builder.logDestination("file " + text.substring(text.indexOf("file") + 4).strip());
+            }
+            case "syslog", "topic", "dlt", "none" ->
+                    warn("log_dest " + words[1] + " is not supported by Midge; ignored");
+            default -> throw error("log_dest takes stdout, stderr, file PATH, syslog, topic, dlt or none, not '"
+                    + words[1] + "'");
+        }
+    }
+
+    private void logType(String[] words) throws ConfigException {
+        requireArgs(words, 1, 1);
+        switch (words[1]) {
+            case "debug", "error", "warning", "notice", "information", "subscribe", "unsubscribe", "websockets",
+                 "none", "all" -> builder.logType(words[1]);
+            default -> throw error("unknown log_type '" + words[1] + "'");
+        }
+    }
+
+    /** A path value: the rest of the line, so that paths may contain spaces. */
+    Path path(String text, String[] words) throws ConfigException {
+        requireArgs(words, 1, Integer.MAX_VALUE);
+        return Path.of(text.substring(words[0].length()).strip());
+    }
+
+    int port(String value) throws ConfigException {
         int port = parseInt(value, "port");
         if (port < 0 || port > 65535) {
             throw error("port " + value + " is out of range 0-65535");
@@ -118,7 +181,7 @@ public final class ConfigParser {
         return port;
     }
 
-    private boolean bool(String[] words) throws ConfigException {
+    boolean bool(String[] words) throws ConfigException {
         requireArgs(words, 1, 1);
         return switch (words[1]) {
             case "true" -> true;
@@ -127,7 +190,7 @@ public final class ConfigParser {
         };
     }
 
-    private int integer(String[] words, int min, int max) throws ConfigException {
+    int integer(String[] words, int min, int max) throws ConfigException {
         requireArgs(words, 1, 1);
         int v = parseInt(words[1], words[0]);
         if (v < min || v > max) {
@@ -157,7 +220,7 @@ public final class ConfigParser {
         }
     }
 
-    private void requireArgs(String[] words, int min, int max) throws ConfigException {
+    void requireArgs(String[] words, int min, int max) throws ConfigException {
         int n = words.length - 1;
         if (n < min || n > max) {
             throw error(words[0] + " takes " + (min == max ? min : min + " to " + max) + " value"
@@ -165,11 +228,11 @@ public final class ConfigParser {
         }
     }
 
-    private ConfigException error(String reason) {
+    ConfigException error(String reason) {
         return new ConfigException(file + ":" + line + ": " + reason);
     }
 
-    private void warn(String message) {
+    void warn(String message) {
         builder.warning(file + ":" + line + ": " + message);
     }
 }

@@ -1,40 +1,77 @@
 package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
+import dev.midge.broker.config.Listener;
+import dev.midge.broker.transport.ListenerContext;
+import dev.midge.broker.websocket.WebSocketFrames;
+import dev.midge.broker.websocket.WebSocketPaths;
 import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.wire.MqttDecoder;
 import dev.midge.codec.wire.MqttEncoder;
 import dev.midge.codec.wire.PacketDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of an MQTT connection, socket side first: flush consolidation (one flush per read
- * batch), decoder, encoder, the connect / keep-alive timer, packet counters, MqttConnection.
+ * The pipeline of an MQTT connection, socket side first: TLS (on TLS listeners), flush
+ * consolidation (one flush per read batch), the WebSocket layers (on WebSocket listeners),
+ * decoder, encoder, the connect / keep-alive timer, packet counters, MqttConnection.
  */
 public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
+    /** The HTTP upgrade request is small; anything larger is not a browser's handshake. */
+    private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
+
     private final BrokerContext broker;
+    private final ListenerContext listener;
     private final PacketCounter counter;
 
-    public MqttChannelInitializer(BrokerContext broker) {
+    public MqttChannelInitializer(BrokerContext broker, ListenerContext listener) {
         this.broker = broker;
+        this.listener = listener;
         this.counter = new PacketCounter(broker.metrics());
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!listener.admit()) {
+            broker.log().event("Connection from {} refused: max_connections {} reached on {}.", ch.remoteAddress(),
+                    listener.listener().maxConnections(), listener.listener().describe());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> listener.closed());
         int maxPacket = broker.config().effectiveMaxPacketSize();
-        ch.pipeline()
-                .addLast(new FlushConsolidationHandler(256, true))
-                .addLast(new MqttDecoder(PacketDecoder.forServer(maxPacket)))
+        ChannelPipeline p = ch.pipeline();
+        if (listener.tls() != null) {
+            p.addLast("tls", listener.tls().current().newHandler(ch.alloc()));
+        }
+        p.addLast(new FlushConsolidationHandler(256, true));
+        if (listener.listener().protocol() == Listener.Protocol.WEBSOCKETS) {
+            p.addLast(new HttpServerCodec())
+                    .addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES))
+                    .addLast(new WebSocketPaths())
+                    .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                            .websocketPath("/").checkStartsWith(true)
+                            .subprotocols("mqtt,mqttv3.1")
+                            .maxFramePayloadLength(maxPacket)
+                            .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(broker.config().connectTimeoutSeconds()))
+                            .build()))
+                    .addLast(new WebSocketFrames());
+        }
+        p.addLast(new MqttDecoder(PacketDecoder.forServer(maxPacket)))
                 // Until CONNECT is read, answers use 3.1.1 framing [MQTT-3.1.2-2].
                 .addLast(new MqttEncoder(MqttVersion.MQTT_3_1_1))
                 .addLast(MqttConnection.IDLE_HANDLER,
                         new IdleStateHandler(broker.config().connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
                 .addLast(counter)
-                .addLast(new MqttConnection(broker));
+                .addLast(new MqttConnection(broker, listener));
     }
 }

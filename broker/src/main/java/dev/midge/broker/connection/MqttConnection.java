@@ -1,6 +1,7 @@
 package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
+import dev.midge.broker.acl.ClientAccess;
 import dev.midge.broker.inbound.AuthInbound;
 import dev.midge.broker.inbound.ConnectInbound;
 import dev.midge.broker.inbound.DisconnectInbound;
@@ -9,6 +10,7 @@ import dev.midge.broker.inbound.SubscribeInbound;
 import dev.midge.broker.inbound.UnsubscribeInbound;
 import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.transport.ListenerContext;
 import dev.midge.codec.packet.Auth;
 import dev.midge.codec.packet.Connack;
 import dev.midge.codec.packet.Connect;
@@ -32,12 +34,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +55,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     static final String IDLE_HANDLER = "idle";
 
     private final BrokerContext broker;
+    private final ListenerContext listener;
     private Channel channel;
+    /** What this client may publish and read; set when its CONNECT is accepted. */
+    private ClientAccess access = ClientAccess.UNRESTRICTED;
     private MqttVersion version;
     private String clientId;
     private Session session;
@@ -65,8 +72,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private String authMethod;
     private AuthInbound.Flow authFlow;
 
-    public MqttConnection(BrokerContext broker) {
+    public MqttConnection(BrokerContext broker, ListenerContext listener) {
         this.broker = broker;
+        this.listener = listener;
+    }
+
+    /** The listener this connection came in on. */
+    public ListenerContext listener() {
+        return listener;
+    }
+
+    public ClientAccess access() {
+        return access;
+    }
+
+    public void access(ClientAccess access) {
+        this.access = access;
     }
 
     public Channel channel() {
@@ -304,6 +325,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             } else {
                 disconnect(e.reasonCode(), "malformed packet: " + e.getMessage());
             }
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            broker.log().event("TLS error from {}, closing: {}", remoteAddress(), tls.getMessage());
+            ctx.close();
         } else if (cause instanceof IOException) {
             broker.log().event("Socket error on client {}, disconnecting: {}", clientId, cause.getMessage());
             ctx.close();
@@ -345,7 +369,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
                 // The new connection owns the session; a will without delay still goes out.
                 Long delay = lastWill == null ? null : lastWill.properties().fourByte(Property.WILL_DELAY_INTERVAL);
                 if (lastWill != null && (delay == null || delay == 0)) {
-                    broker.distributor().publishWill(lastWill, clientId);
+                    broker.distributor().publishWill(lastWill, s);
                 }
             } else {
                 Channel ch = channel;

@@ -1,17 +1,23 @@
 package dev.midge.broker.inbound;
 
 import dev.midge.broker.BrokerContext;
+import dev.midge.broker.acl.ClientAccess;
+import dev.midge.broker.auth.Credentials;
 import dev.midge.broker.auth.EnhancedAuthenticator.Step;
 import dev.midge.broker.config.BrokerConfig;
+import dev.midge.broker.config.TlsSettings;
 import dev.midge.broker.connection.MqttConnection;
 import dev.midge.broker.session.Peer;
+import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.tls.PeerIdentity;
 import dev.midge.codec.packet.Connack;
 import dev.midge.codec.packet.Connect;
 import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.ReasonCode;
+import dev.midge.codec.topic.Topic;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.UUID;
@@ -28,7 +34,10 @@ public final class ConnectInbound {
 
     /** What the CONNECT settled, carried from the checks to the CONNACK. */
     private record Accepted(Connect connect, String clientId, boolean assignedId, long expirySeconds,
-                            int keepAlive, boolean serverKeepAlive, Peer peer, Step auth) {
+                            int keepAlive, boolean serverKeepAlive, Peer peer, Step auth, String username) {
+        Accepted with(long expiry, Step step, String user) {
+            return new Accepted(connect, clientId, assignedId, expiry, keepAlive, serverKeepAlive, peer, step, user);
+        }
     }
 
     public static void handle(MqttConnection conn, Connect connect) {
@@ -63,7 +72,7 @@ public final class ConnectInbound {
         }
         String method = connect.properties().string(Property.AUTHENTICATION_METHOD);
         Accepted a = new Accepted(connect, clientId, assigned, 0, keepAlive, serverKeepAlive,
-                peer(conn.channel(), connect), null);
+                peer(conn.channel(), connect), null, connect.username());
         if (method != null) {
             byte[] data = connect.properties().binary(Property.AUTHENTICATION_DATA);
             AuthInbound.beginAtConnect(conn, method, data == null ? new byte[0] : data,
@@ -73,14 +82,60 @@ public final class ConnectInbound {
         }
     }
 
-    /** After authentication (if any): access, then the session. */
+    /**
+     * After enhanced authentication (if any): the user name (from the client certificate when the
+     * listener says so), anonymous access, then the password check off the event loop.
+     */
     private static void authorize(MqttConnection conn, Accepted a, Step auth) {
+        ListenerSecurity security = conn.listener().security();
+        String username = a.connect().username();
+        TlsSettings tls = conn.listener().listener().tls();
+        boolean fromCertificate = tls != null && tls.usernameFromCertificate();
+        if (fromCertificate) {
+            username = PeerIdentity.of(conn.channel(), tls);
+            if (username == null) {
+                refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
+                        "no verified client certificate to take the user name from");
+                return;
+            }
+        }
+        if (auth == null && username == null && !security.allowAnonymous()) {
+            refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
+                    "anonymous access is off (allow_anonymous false)");
+            return;
+        }
+        Accepted named = a.with(0, auth, username);
+        if (auth != null || username == null) {
+            admit(conn, named);
+            return;
+        }
+        Credentials credentials = new Credentials(a.clientId(), username, a.connect().password(),
+                conn.channel().remoteAddress(), fromCertificate);
+        conn.broker().authentication().check(security, credentials, conn.channel().eventLoop(), result -> {
+            if (!conn.channel().isActive()) {
+                return;
+            }
+            switch (result) {
+                case ALLOWED -> admit(conn, named);
+                // 3.1.1 answers 5 (not authorized), as Mosquitto does; MQTT 5 says which
+                case DENIED -> refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                        "bad user name or password");
+                case BUSY -> refuse(conn, ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY,
+                        "too many logins waiting to be checked");
+            }
+        });
+    }
+
+    /** An authenticated client: its ACL, what its will asks for, then the session. */
+    private static void admit(MqttConnection conn, Accepted a) {
         BrokerConfig config = conn.broker().config();
         Connect connect = a.connect();
         boolean v5 = connect.version().isV5();
-        if (auth == null && connect.username() == null && !config.allowAnonymous()) {
+        ClientAccess access = conn.listener().security().access(a.clientId(), a.username());
+        conn.access(access);
+        if (connect.will() != null && !access.canPublish(Topic.of(connect.will().topic()))) {
             refuse(conn, ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
-                    "anonymous access is off (allow_anonymous false)");
+                    "the ACL denies write access to the will topic " + connect.will().topic());
             return;
         }
         if (connect.will() != null && connect.will().qos().value() > config.maxQos()) {
@@ -96,8 +151,7 @@ public final class ConnectInbound {
         }
         long expiry = v5 ? orZero(connect.properties().fourByte(Property.SESSION_EXPIRY_INTERVAL))
                 : connect.cleanStart() ? 0 : Session.NEVER_EXPIRES;
-        bind(conn, new Accepted(connect, a.clientId(), a.assignedId(), expiry, a.keepAlive(), a.serverKeepAlive(),
-                a.peer(), auth));
+        bind(conn, a.with(expiry, a.auth(), a.username()));
     }
 
     private static long orZero(Long v) {
@@ -180,6 +234,7 @@ public final class ConnectInbound {
 
     /** On the session's (new) owner loop: CONNACK once the session record is durable. */
     private static void complete(MqttConnection conn, Session session, boolean present, Accepted a) {
+        session.access(conn.access());
         if (!present) {
             session.persist();
         }

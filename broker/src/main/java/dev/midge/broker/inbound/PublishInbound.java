@@ -118,6 +118,13 @@ public final class PublishInbound {
             broker.metrics().publishDropped();
             return conn.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SUCCESS;
         }
+        if (!conn.access().canPublish(Topic.of(publish.topic()))) {
+            // acl_file: 3.x cannot be told, so the flow completes and the message is dropped (as Mosquitto)
+            broker.log().event("Denied PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", conn.clientId(),
+                    publish.dup() ? 1 : 0, publish.qos().value(), publish.retain() ? 1 : 0, publish.packetId(),
+                    publish.topic(), publish.payload().length);
+            return conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
+        }
         Integer format = publish.properties().integer(Property.PAYLOAD_FORMAT_INDICATOR);
         if (format != null && format == 1 && !isUtf8(publish.payload())) {
             return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4] may be checked by the server

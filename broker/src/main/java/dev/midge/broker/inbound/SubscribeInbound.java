@@ -56,11 +56,19 @@ public final class SubscribeInbound {
                     conn.disconnect(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription");
                     return;
                 }
+                if (!conn.access().canSubscribe(shared.filter())) {
+                    codes.add(denied(conn, s.filter()));
+                    continue;
+                }
                 session.putSubscription(s.filter(), s, subscriptionId);
                 broker.topics().subscribeShared(shared, subscriber);
                 // spec 4.8.2: no retained messages are sent for a shared subscription
             } else {
                 TopicFilter filter = TopicFilter.of(s.filter());
+                if (!conn.access().canSubscribe(filter)) {
+                    codes.add(denied(conn, s.filter()));
+                    continue;
+                }
                 boolean existed = session.putSubscription(s.filter(), s, subscriptionId) != null;
                 broker.topics().subscribe(filter, subscriber);
                 if (s.retainHandling() == 0 || s.retainHandling() == 1 && !existed) {
@@ -79,11 +87,20 @@ public final class SubscribeInbound {
         });
     }
 
+    /** SUBACK's code for a filter the ACL refuses: 0x87 (MQTT 5) or 0x80 (3.x). */
+    private static int denied(MqttConnection conn, String filter) {
+        conn.broker().log().event("Denied SUBSCRIBE from {} to '{}'", conn.clientId(), filter);
+        return conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
+    }
+
     private static void sendRetained(BrokerContext broker, Session session, TopicFilter filter, Subscription s,
                                      int subscriptionId) {
         List<Integer> ids = subscriptionId == 0 ? List.of() : List.of(subscriptionId);
-        broker.retained().forEachMatching(filter, (Message message) ->
+        broker.retained().forEachMatching(filter, (Message message) -> {
+            if (session.access().canRead(message.topic())) {
                 // [MQTT-3.3.1-8] retained messages go out with the retain flag set
-                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null, 0)));
+                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null, 0));
+            }
+        });
     }
 }

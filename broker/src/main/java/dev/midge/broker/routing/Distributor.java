@@ -2,18 +2,22 @@ package dev.midge.broker.routing;
 
 import dev.midge.broker.retain.RetainedMessages;
 import dev.midge.broker.session.Message;
+import dev.midge.broker.session.Session;
 import dev.midge.broker.store.Store;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Will;
 import dev.midge.codec.topic.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every message enters the broker's routing, whatever its source: client publishes, wills
  * and $SYS. Retains it when flagged, then routes it.
  */
 public final class Distributor {
+    private static final Logger LOG = LoggerFactory.getLogger(Distributor.class);
     private final RetainedMessages retained;
     private final Router router;
     private final Store store;
@@ -42,11 +46,20 @@ public final class Distributor {
         return router.route(topic, message);
     }
 
-    /** Publishes a will message with its properties [MQTT-3.1.2-8] [MQTT-3.1.3-10]. */
-    public void publishWill(Will will, String clientId) {
+    /**
+     * Publishes a will message with its properties [MQTT-3.1.2-8] [MQTT-3.1.3-10], when the
+     * client may still publish to its topic (the ACL may have changed since CONNECT).
+     */
+    public void publishWill(Will will, Session session) {
+        Topic topic = Topic.of(will.topic());
+        if (!session.access().canPublish(topic)) {
+            LOG.info("Will of client {} to {} not published: the ACL denies the client write access.",
+                    session.clientId(), will.topic());
+            return;
+        }
         Properties props = will.properties().toBuilder().remove(Property.WILL_DELAY_INTERVAL)
                 .build();
         Publish p = new Publish(will.topic(), will.payload(), will.qos(), will.retain(), false, 0, props);
-        distribute(Topic.of(will.topic()), p, clientId);
+        distribute(topic, p, session.clientId());
     }
 }

@@ -40,6 +40,9 @@ public final class Router {
                 if (s.options().noLocal() && s.session().clientId().equals(message.origin())) {
                     return; // [MQTT-3.8.3-3] not back to the publisher
                 }
+                if (!s.session().access().canRead(topic)) {
+                    return; // the ACL in force now denies this receiver (acl_file)
+                }
                 targets.computeIfAbsent(s.session(), k -> new Target()).add(s);
             }
 
@@ -89,6 +92,9 @@ public final class Router {
         Subscriber member = group.pick(except);
         if (member == null) {
             return false;
+        }
+        if (!member.session().access().canRead(message.topic())) {
+            return true; // the group's pick may not read this topic: nobody in the group gets it
         }
         List<Integer> ids = member.subscriptionId() == 0 ? List.of() : List.of(member.subscriptionId());
         deliver(member.session(), message, Qos.min(message.qos(), member.options().qos()),

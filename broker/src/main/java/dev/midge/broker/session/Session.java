@@ -1,5 +1,6 @@
 package dev.midge.broker.session;
 
+import dev.midge.broker.acl.ClientAccess;
 import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Subscription;
@@ -44,6 +45,8 @@ public final class Session {
 
     /** Written on the owner loop; read by routing on any loop (is the session persistent?). */
     private volatile long expirySeconds;
+    /** What the client may read (checked on every delivery, from any loop); set at each CONNECT. */
+    private volatile ClientAccess access = ClientAccess.UNRESTRICTED;
 
     // Owner-loop state below.
     private Peer peer;
@@ -80,6 +83,14 @@ public final class Session {
 
     public String clientId() {
         return clientId;
+    }
+
+    public ClientAccess access() {
+        return access;
+    }
+
+    public void access(ClientAccess access) {
+        this.access = access;
     }
 
     public long expirySeconds() {

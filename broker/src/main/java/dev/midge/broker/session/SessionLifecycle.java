@@ -16,10 +16,10 @@ public final class SessionLifecycle {
     private final SessionRegistry registry;
     private final TopicTree tree;
     private final Router router;
-    private final BiConsumer<Will, String> willPublisher;
+    private final BiConsumer<Will, Session> willPublisher;
 
     public SessionLifecycle(SessionRegistry registry, TopicTree tree, Router router,
-                            BiConsumer<Will, String> willPublisher) {
+                            BiConsumer<Will, Session> willPublisher) {
         this.registry = registry;
         this.tree = tree;
         this.router = router;
@@ -46,9 +46,9 @@ public final class SessionLifecycle {
             long delay = willDelay(will);
             if (delay == 0 || !s.persistent()) {
                 // [MQTT-3.1.2-8] at the latest when the session ends
-                willPublisher.accept(will, s.clientId());
+                willPublisher.accept(will, s);
             } else {
-                s.delayWill(will, Math.min(delay, s.expirySeconds()), () -> willPublisher.accept(will, s.clientId()));
+                s.delayWill(will, Math.min(delay, s.expirySeconds()), () -> willPublisher.accept(will, s));
             }
         }
         if (!s.persistent()) {
@@ -74,7 +74,7 @@ public final class SessionLifecycle {
         }
         Will pending = s.takePendingWill();
         if (pending != null) {
-            willPublisher.accept(pending, s.clientId());
+            willPublisher.accept(pending, s);
         }
         registry.end(s, tree);
     }
