@@ -2,6 +2,7 @@ package dev.midge.broker.acl;
 
 import dev.midge.broker.config.ConfigException;
 import dev.midge.codec.topic.TopicFilter;
+import dev.midge.codec.wire.MalformedPacketException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class AclFile {
         }
         try {
             TopicFilter.validate(pattern ? filter.replace("%c", "c").replace("%u", "u") : filter);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedPacketException e) {
             throw new ConfigException(where + "'" + filter + "' is not a valid topic filter: " + e.getMessage());
         }
         return new AclRule(access, filter, line);
