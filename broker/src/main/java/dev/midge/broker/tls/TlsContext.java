@@ -105,13 +105,8 @@ public final class TlsContext {
     }
 
     private static SslContext build(TlsSettings tls) throws IOException, GeneralSecurityException {
-        SslContextBuilder b;
-        try {
-            b = SslContextBuilder.forServer(tls.certfile().toFile(), tls.keyfile().toFile());
-        } catch (IllegalArgumentException e) {
-            throw new GeneralSecurityException("certfile " + tls.certfile() + " / keyfile " + tls.keyfile() + ": "
-                    + rootMessage(e), e);
-        }
+        SslContextBuilder b = SslContextBuilder.forServer(PemFiles.privateKey(tls.keyfile()),
+                PemFiles.certificates(tls.certfile()));
         b.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
         b.protocols(tls.minimumVersion().equals("TLSv1.3") ? new String[] {"TLSv1.3"}
                 : new String[] {"TLSv1.3", "TLSv1.2"});
