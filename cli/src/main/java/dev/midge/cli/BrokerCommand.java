@@ -1,11 +1,11 @@
 package dev.midge.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import dev.midge.broker.Broker;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.config.ConfigException;
 import dev.midge.broker.config.ConfigParser;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,10 +34,6 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (verbose) {
-            ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.midge.broker.connections")
-                    .setLevel(Level.INFO);
-        }
         BrokerConfig.Builder builder = BrokerConfig.builder().verbose(verbose);
         if (configFile != null) {
             try {
@@ -50,9 +46,11 @@ public final class BrokerCommand implements Callable<Integer> {
         if (port != null) {
             builder.port(port);
         }
+        BrokerConfig config = builder.build();
+        LogSetup.apply(config);
         Broker broker;
         try {
-            broker = new Broker(builder.build()).start();
+            broker = new Broker(config).start();
         } catch (ConfigException e) {
             System.err.println("Error: " + e.getMessage());
             return 3;
@@ -60,14 +58,28 @@ public final class BrokerCommand implements Callable<Integer> {
             System.err.println("Error: " + e.getMessage());
             return 1;
         }
+        Path pidFile = config.pidFile();
+        if (pidFile != null) {
+            try {
+                Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                LOG.error("Cannot write pid_file {}: {}", pidFile, e.getMessage());
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.stop();
+            if (pidFile != null) {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    // the process is ending; a stale pid file is what Mosquitto leaves too
+                }
+            }
             stopped.countDown();
         }, "midge-shutdown"));
-        // Mosquitto reloads on SIGHUP; the JVM would otherwise exit. Nothing is reloadable until
-        // password and ACL files exist, so this says so rather than dying.
-        Signal.handle(new Signal("HUP"), s -> LOG.info("SIGHUP received: nothing to reload in this configuration."));
+        // Mosquitto reloads password, ACL and certificate files on SIGHUP (and the JVM would exit)
+        Signal.handle(new Signal("HUP"), s -> broker.reload());
         stopped.await();
         return 0;
     }

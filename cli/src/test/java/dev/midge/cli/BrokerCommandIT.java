@@ -93,4 +93,50 @@ class BrokerCommandIT {
                 .contains("allow_anonymous defaults to false once a listener is configured")
                 .contains(conf + ":2: 'autosave_interval' is a Mosquitto option Midge does not support yet");
     }
+
+    private static int connectAs(int port, String user, String password) throws Exception {
+        ClientOptions o = ClientOptions.of("127.0.0.1", port, "cli-" + user)
+                .withCredentials(user, password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (MqttClient c = MqttClient.create(o, PacketObserver.NONE, m -> { })) {
+            int code = c.connect().get(10, TimeUnit.SECONDS).reasonCode();
+            c.disconnect().get(5, TimeUnit.SECONDS);
+            return code;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof dev.midge.client.MqttClientException refused && refused.reasonCode() > 0) {
+                return refused.reasonCode();
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    void broker_sighupReloadsThePasswordFile_pidFileAndLogFileAsConfigured() throws Exception {
+        Path passwd = dir.resolve("passwd");
+        Path hashTool = Path.of("/usr/bin/mosquitto_passwd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(hashTool), "mosquitto_passwd not installed");
+        assertThat(new ProcessBuilder(hashTool.toString(), "-c", "-b", passwd.toString(), "ann", "pw-ann").start()
+                .waitFor()).isZero();
+        int port = freePort();
+        Path conf = dir.resolve("auth.conf");
+        Path log = dir.resolve("midge.log");
+        Path pid = dir.resolve("midge.pid");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\npassword_file " + passwd + "\npid_file " + pid
+                + "\nlog_dest file " + log + "\nlog_type all\n");
+        Process p = midge("broker", "-c", conf.toString());
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> Files.exists(log) && Files.readString(log).contains("running on"));
+        assertThat(Files.readString(pid).strip()).isEqualTo(Long.toString(p.pid()));
+        assertThat(connectAs(port, "ann", "pw-ann")).isZero();
+        assertThat(connectAs(port, "ben", "pw-ben")).isEqualTo(5);
+        assertThat(new ProcessBuilder(hashTool.toString(), "-b", passwd.toString(), "ben", "pw-ben").start()
+                .waitFor()).isZero();
+        new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("Reloaded password file"));
+        assertThat(connectAs(port, "ben", "pw-ben")).isZero();
+        assertThat(p.isAlive()).isTrue();
+        p.destroy();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.exists(pid)).as("pid file removed at exit").isFalse();
+        assertThat(Files.readString(log)).contains("New client connected").contains("midge stopped.");
+    }
 }

@@ -161,8 +161,12 @@ public final class ConfigParser {
     private void logType(String[] words) throws ConfigException {
         requireArgs(words, 1, 1);
         switch (words[1]) {
-            case "debug", "error", "warning", "notice", "information", "subscribe", "unsubscribe", "websockets",
-                 "none", "all" -> builder.logType(words[1]);
+            case "error", "warning", "notice", "information", "websockets", "none" -> builder.logType(words[1]);
+            case "debug", "subscribe", "unsubscribe", "all" -> {
+                // these include the per-client events (connects, subscriptions, disconnects)
+                builder.logType(words[1]);
+                builder.verbose(true);
+            }
             default -> throw error("unknown log_type '" + words[1] + "'");
         }
     }
