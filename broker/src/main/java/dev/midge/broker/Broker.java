@@ -112,7 +112,7 @@ public final class Broker implements AutoCloseable {
         config.warnings().forEach(LOG::warn);
         transport = new ServerTransport(Runtime.getRuntime().availableProcessors());
         if (context.store().durable()) {
-            new StoreRecovery(context, transport.workers()).run();
+            new StoreRecovery(context, transport.workers(), listeners.defaultSecurity()).run();
         }
         try {
             // Local-only mode binds 127.0.0.1 and ::1; a machine without IPv6 still gets IPv4.

@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
@@ -29,6 +30,8 @@ final class StoreRecovery implements Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
     private final BrokerContext broker;
     private final EventLoopGroup loops;
+    /** The security restored sessions are checked with until their clients reconnect. */
+    private final ListenerSecurity security;
     private final Map<String, Restored> sessions = new LinkedHashMap<>();
     private int messages;
     private int retainedCount;
@@ -46,9 +49,10 @@ final class StoreRecovery implements Recovery {
         }
     }
 
-    StoreRecovery(BrokerContext broker, EventLoopGroup loops) {
+    StoreRecovery(BrokerContext broker, EventLoopGroup loops, ListenerSecurity security) {
         this.broker = broker;
         this.loops = loops;
+        this.security = security;
     }
 
     void run() {
@@ -69,9 +73,11 @@ final class StoreRecovery implements Recovery {
     }
 
     @Override
-    public void session(String clientId, long expirySeconds) {
+    public void session(String clientId, long expirySeconds, String username) {
         Session s = new Session(clientId, expirySeconds, broker.sessionLimits(), broker.metrics(), broker.store(),
                 (EventLoop) loops.next());
+        // until the client is back, messages for it are checked against the ACL under its last user name
+        s.access(security.access(clientId, username));
         broker.sessions().putIfAbsent(s);
         sessions.put(clientId, new Restored(s));
     }

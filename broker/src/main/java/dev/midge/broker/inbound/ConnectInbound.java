@@ -234,9 +234,10 @@ public final class ConnectInbound {
 
     /** On the session's (new) owner loop: CONNACK once the session record is durable. */
     private static void complete(MqttConnection conn, Session session, boolean present, Accepted a) {
+        String previousUser = session.access().username();
         session.access(conn.access());
-        if (!present) {
-            session.persist();
+        if (!present || !java.util.Objects.equals(previousUser, conn.access().username())) {
+            session.persist(); // the record carries the user name the ACL is checked with after a restart
         }
         Connack connack = new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a));
         conn.broker().store().afterDurable(conn.channel().eventLoop(),

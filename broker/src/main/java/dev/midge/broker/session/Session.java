@@ -77,7 +77,7 @@ public final class Session {
     /** Writes the session record when it outlives its connection (never for expiry 0). */
     public void persist() {
         if (persistent()) {
-            store.putSession(clientId, expirySeconds);
+            store.putSession(clientId, expirySeconds, access.username());
         }
     }
 
@@ -103,7 +103,7 @@ public final class Session {
         boolean was = persistent();
         this.expirySeconds = seconds;
         if (persistent()) {
-            store.putSession(clientId, seconds);
+            store.putSession(clientId, seconds, access.username());
         } else if (was) {
             store.removeSession(clientId);
         }

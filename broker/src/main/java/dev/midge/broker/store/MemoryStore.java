@@ -45,7 +45,7 @@ public class MemoryStore implements Store {
     }
 
     @Override
-    public void putSession(String clientId, long expirySeconds) {
+    public void putSession(String clientId, long expirySeconds, String username) {
     }
 
     @Override

@@ -86,8 +86,15 @@ final class Records {
         return out;
     }
 
-    static byte[] session(long expirySeconds) {
-        return longKey(expirySeconds);
+    /** A session record: expiry (8 bytes), then the user name in UTF-8 when there is one. */
+    static byte[] session(long expirySeconds, String username) {
+        byte[] expiry = longKey(expirySeconds);
+        return username == null ? expiry : concat(expiry, utf8(username));
+    }
+
+    /** The user name of a session record, or null (anonymous, or written before names were kept). */
+    static String sessionUsername(byte[] record) {
+        return record.length > 8 ? new String(record, 8, record.length - 8, StandardCharsets.UTF_8) : null;
     }
 
     static byte[] subscription(Subscription s, int subscriptionId) {

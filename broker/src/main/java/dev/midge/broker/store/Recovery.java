@@ -7,7 +7,7 @@ import java.util.List;
 
 /** What {@link Store#recover} hands back at startup, one record at a time. */
 public interface Recovery {
-    void session(String clientId, long expirySeconds);
+    void session(String clientId, long expirySeconds, String username);
 
     void subscription(String clientId, String filter, Subscription options, int subscriptionId);
 

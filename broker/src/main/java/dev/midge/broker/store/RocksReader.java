@@ -47,7 +47,9 @@ final class RocksReader {
         long maxId = 0;
         try (RocksIterator it = db.newIterator(sessions)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                into.session(new String(it.key(), StandardCharsets.UTF_8), ByteBuffer.wrap(it.value()).getLong());
+                byte[] v = it.value();
+                into.session(new String(it.key(), StandardCharsets.UTF_8), ByteBuffer.wrap(v).getLong(),
+                        Records.sessionUsername(v));
             }
         }
         try (RocksIterator it = db.newIterator(subscriptions)) {

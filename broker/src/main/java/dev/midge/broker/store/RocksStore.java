@@ -168,9 +168,9 @@ public final class RocksStore implements Store {
     }
 
     @Override
-    public void putSession(String clientId, long expirySeconds) {
+    public void putSession(String clientId, long expirySeconds, String username) {
         byte[] key = Records.utf8(clientId);
-        byte[] value = Records.session(expirySeconds);
+        byte[] value = Records.session(expirySeconds, username);
         op(wb -> wb.put(sessions, key, value));
     }
 

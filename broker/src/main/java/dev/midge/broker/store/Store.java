@@ -43,7 +43,11 @@ public interface Store extends AutoCloseable {
     /** A fresh message identifier. */
     long nextMessageId();
 
-    void putSession(String clientId, long expirySeconds);
+    /**
+     * Writes a session record; {@code username} (null when anonymous) is what its ACL rights are
+     * checked with after a restart, before the client is back.
+     */
+    void putSession(String clientId, long expirySeconds, String username);
 
     /** Removes a session and everything stored under it. */
     void removeSession(String clientId);

@@ -251,4 +251,33 @@ class AclIT {
                     .isEqualTo(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
         }
     }
+
+    @Test
+    void afterARestart_messagesForAnOfflineSession_areCheckedUnderItsStoredUserName() throws Exception {
+        broker.close();
+        Path data = dir.resolve("data");
+        java.util.function.UnaryOperator<dev.midge.broker.config.BrokerConfig.Builder> durable =
+                b -> b.allowAnonymous(true).aclFile(aclFile).persistence(true).persistenceLocation(data);
+        broker = TestBroker.start(durable);
+        Mqtt5BlockingClient bob = MqttClient.builder().useMqttVersion5().identifier("bob-offline")
+                .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+        bob.connectWith().cleanStart(true).sessionExpiryInterval(600).simpleAuth().username("bob").applySimpleAuth()
+                .send();
+        bob.subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).send();
+        bob.disconnect();
+        broker.close();
+        broker = TestBroker.start(durable);
+        Mqtt5BlockingClient carol = connect("carol", "carol");
+        for (String t : new String[] {"room/a", "private/x", "jobs/secret/1", "jobs/open"}) {
+            publish(carol, t, "queued", false);
+        }
+        Mqtt5BlockingClient back = MqttClient.builder().useMqttVersion5().identifier("bob-offline")
+                .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+        clients.add(back);
+        try (var in = back.publishes(MqttGlobalPublishFilter.ALL)) {
+            back.connectWith().cleanStart(false).sessionExpiryInterval(600).simpleAuth().username("bob")
+                    .applySimpleAuth().send();
+            assertThat(drain(in, 1000)).containsExactly("room/a=queued", "jobs/open=queued");
+        }
+    }
 }

@@ -76,7 +76,7 @@ class GatedStoreIT {
         }
 
         @Override
-        public void putSession(String clientId, long expirySeconds) {
+        public void putSession(String clientId, long expirySeconds, String username) {
             log.add("session " + clientId);
         }
 

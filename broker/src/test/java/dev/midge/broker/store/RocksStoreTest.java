@@ -45,7 +45,7 @@ class RocksStoreTest {
         final List<String> events = new ArrayList<>();
 
         @Override
-        public void session(String clientId, long expirySeconds) {
+        public void session(String clientId, long expirySeconds, String username) {
             events.add("session " + clientId + " " + expirySeconds);
         }
 
@@ -88,7 +88,7 @@ class RocksStoreTest {
     @Test
     void writes_closeAndReopen_recoveredInKeyOrder() throws Exception {
         try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
-            store.putSession("c1", 300);
+            store.putSession("c1", 300, null);
             store.putSubscription("c1", "t/#", new Subscription("t/#", Qos.EXACTLY_ONCE, false, true, 0), 7);
             Message m1 = message(store.nextMessageId(), "one");
             Message m2 = message(store.nextMessageId(), "two");
@@ -99,7 +99,7 @@ class RocksStoreTest {
             store.enqueue("c1", 2, m2, Qos.AT_LEAST_ONCE, true, List.of());
             store.markInflight("c1", 1, 42, true);
             store.putRetained("state", message(store.nextMessageId(), "kept"));
-            store.putSession("gone", 60);
+            store.putSession("gone", 60, null);
             store.enqueue("gone", 1, m2, Qos.AT_LEAST_ONCE, false, List.of());
             store.removeSession("gone");
             sync(store);
@@ -129,8 +129,8 @@ class RocksStoreTest {
     void dequeue_lastReference_deletesMessageBody() throws Exception {
         try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
             Message m = message(store.nextMessageId(), "shared");
-            store.putSession("a", 60);
-            store.putSession("b", 60);
+            store.putSession("a", 60, null);
+            store.putSession("b", 60, null);
             store.enqueue("a", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
             store.enqueue("b", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
             store.dequeue("a", 1, m.id(), false);
@@ -153,7 +153,7 @@ class RocksStoreTest {
     @Test
     void afterDurable_runsOnlyOnceTheWriteIsReadableFromDisk() throws Exception {
         try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
-            store.putSession("durable", 60);
+            store.putSession("durable", 60, null);
             CompletableFuture<byte[]> seen = new CompletableFuture<>();
             store.afterDurable(LOOP, () -> seen.complete(readOnly("sessions", "durable")));
             assertThat(seen.get(10, TimeUnit.SECONDS)).isNotNull();
@@ -184,7 +184,7 @@ class RocksStoreTest {
     void corruptStore_movedAsideAndFreshOneOpened() throws Exception {
         Path data = dir.resolve("data");
         try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
-            store.putSession("x", 60);
+            store.putSession("x", 60, null);
             sync(store);
         }
         try (var files = Files.list(data)) {
