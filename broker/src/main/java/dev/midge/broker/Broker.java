@@ -8,6 +8,8 @@ import dev.midge.broker.auth.ScramCredentials;
 import dev.midge.broker.auth.ScramMechanism;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.config.ConfigException;
+import dev.midge.broker.config.Listener;
+import dev.midge.broker.config.Security;
 import dev.midge.broker.connection.ConnectionLog;
 import dev.midge.broker.retain.RetainedMessages;
 import dev.midge.broker.routing.Distributor;
@@ -28,7 +30,9 @@ import dev.midge.broker.transport.ServerTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,12 +153,29 @@ public final class Broker implements AutoCloseable {
                 + (config.localOnly() ? " (local only: no listener configured)" : "");
     }
 
+    /** Why a client would be refused, in plain words (Mosquitto 2.0's most reported confusion). */
     private String anonymousNote() {
-        if (config.allowAnonymous()) {
-            return "anonymous access is on";
+        Set<String> notes = new LinkedHashSet<>();
+        List<String> perListener = new ArrayList<>();
+        for (Listener l : config.listeners()) {
+            String note = securityNote(l.security(), config.localOnly());
+            notes.add(note);
+            perListener.add(l.describe() + ": " + note);
         }
-        return "anonymous access is off: clients without a user name are refused"
-                + (config.localOnly() ? "" : " (allow_anonymous defaults to false once a listener is configured)");
+        return notes.size() == 1 ? notes.iterator().next() : "per listener: " + String.join(" | ", perListener);
+    }
+
+    private static String securityNote(Security sec, boolean localOnly) {
+        String note = sec.allowAnonymous() ? "anonymous access is on"
+                : "anonymous access is off: clients without a user name are refused"
+                + (localOnly ? "" : " (allow_anonymous defaults to false once a listener is configured)");
+        if (sec.passwordFile() != null) {
+            note += "; user names and passwords are checked against " + sec.passwordFile();
+        }
+        if (sec.aclFile() != null) {
+            note += "; topics are limited by the ACL in " + sec.aclFile();
+        }
+        return note;
     }
 
     /** The port of the first listener (the real one when 0 was configured). */
