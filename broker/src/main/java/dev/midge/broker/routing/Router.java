@@ -89,12 +89,10 @@ public final class Router {
      * no other member.
      */
     public boolean deliverShared(SharedGroup group, Message message, Session except) {
-        Subscriber member = group.pick(except);
+        // members the ACL in force denies this topic are passed over
+        Subscriber member = group.pick(except, s -> s.access().canRead(message.topic()));
         if (member == null) {
             return false;
-        }
-        if (!member.session().access().canRead(message.topic())) {
-            return true; // the group's pick may not read this topic: nobody in the group gets it
         }
         List<Integer> ids = member.subscriptionId() == 0 ? List.of() : List.of(member.subscriptionId());
         deliver(member.session(), message, Qos.min(message.qos(), member.options().qos()),

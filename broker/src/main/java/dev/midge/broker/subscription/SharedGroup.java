@@ -3,6 +3,7 @@ package dev.midge.broker.subscription;
 import dev.midge.broker.session.Session;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The members of one shared subscription group on one filter. Each message goes to one member,
@@ -31,8 +32,11 @@ public final class SharedGroup {
         members = m;
     }
 
-    /** The member to receive the next message, skipping {@code except}; null when there is none. */
-    public Subscriber pick(Session except) {
+    /**
+     * The member to receive the next message, skipping {@code except} and members
+     * {@code mayReceive} rejects (e.g. the ACL denies them the topic); null when there is none.
+     */
+    public Subscriber pick(Session except, Predicate<Session> mayReceive) {
         Subscriber[] m = members;
         int n = m.length;
         if (n == 0) {
@@ -42,7 +46,7 @@ public final class SharedGroup {
         Subscriber fallback = null;
         for (int i = 0; i < n; i++) {
             Subscriber s = m[(start + i) % n];
-            if (s.session() == except) {
+            if (s.session() == except || !mayReceive.test(s.session())) {
                 continue;
             }
             if (s.session().isOnline()) {

@@ -280,4 +280,21 @@ class AclIT {
             assertThat(drain(in, 1000)).containsExactly("room/a=queued", "jobs/open=queued");
         }
     }
+
+    @Test
+    void sharedGroup_passesOverAMemberTheAclDeniesTheTopic() throws Exception {
+        Mqtt5BlockingClient bob = connect("bob", "bob");
+        Mqtt5BlockingClient carol = connect("carol", "carol");
+        try (var bobIn = bob.publishes(MqttGlobalPublishFilter.ALL);
+             var carolIn = carol.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(subscribe(bob, "$share/g/jobs/#")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            assertThat(subscribe(carol, "$share/g/jobs/#")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            Mqtt5BlockingClient pub = connect("pub", "carol");
+            for (int i = 0; i < 4; i++) {
+                publish(pub, "jobs/secret/" + i, "s", false);
+            }
+            assertThat(drain(carolIn, 700)).hasSize(4);
+            assertThat(drain(bobIn, 100)).isEmpty();
+        }
+    }
 }
