@@ -22,9 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -36,15 +34,18 @@ final class ClientHandler extends ChannelDuplexHandler {
     private final PacketObserver observer;
     private final Consumer<Publish> messages;
     private final CompletableFuture<Connack> connected = new CompletableFuture<>();
-    /** Operations waiting for their acknowledgement, by packet id. */
+    /** SUBSCRIBE and UNSUBSCRIBE waiting for their acknowledgement, by packet id (this connection only). */
     private final Map<Integer, CompletableFuture<MqttPacket>> outstanding = new HashMap<>();
-    private final Set<Integer> awaitingPubrel = new HashSet<>();
+    private final ClientSession session;
+    /** Whether QoS 1/2 messages in flight stay for the next connection when this one ends. */
+    private final boolean keepFlights;
     private ChannelHandlerContext ctx;
-    private int nextPacketId = 1;
 
-    ClientHandler(PacketObserver observer, Consumer<Publish> messages) {
+    ClientHandler(PacketObserver observer, Consumer<Publish> messages, ClientSession session, boolean keepFlights) {
         this.observer = observer;
         this.messages = messages;
+        this.session = session;
+        this.keepFlights = keepFlights;
     }
 
     CompletableFuture<Connack> connected() {
@@ -66,31 +67,30 @@ final class ClientHandler extends ChannelDuplexHandler {
             send(p).addListener(f -> complete(done, f.cause(), null));
             return;
         }
-        int id = allocate(done);
-        send(new Publish(p.topic(), p.payload(), p.qos(), p.retain(), false, id, p.properties()));
+        ClientSession.Flight flight = enqueue(session, p, done);
+        flight.sent = true;
+        send(flight.publish);
+    }
+
+    /** Takes a QoS 1/2 message into the session under a fresh packet id. */
+    static ClientSession.Flight enqueue(ClientSession session, Publish p, CompletableFuture<MqttPacket> done) {
+        int id = session.allocate(Map.of());
+        ClientSession.Flight flight = new ClientSession.Flight(
+                new Publish(p.topic(), p.payload(), p.qos(), p.retain(), false, id, p.properties()), done);
+        session.outbound.put(id, flight);
+        return flight;
     }
 
     void subscribe(Subscribe s, CompletableFuture<MqttPacket> done) {
-        int id = allocate(done);
+        int id = session.allocate(outstanding);
+        outstanding.put(id, done);
         send(new Subscribe(id, s.subscriptions(), s.properties()));
     }
 
     void unsubscribe(Unsubscribe u, CompletableFuture<MqttPacket> done) {
-        int id = allocate(done);
-        send(new Unsubscribe(id, u.filters(), u.properties()));
-    }
-
-    private int allocate(CompletableFuture<MqttPacket> done) {
-        if (outstanding.size() >= 0xFFFF) {
-            throw new MqttClientException("no free packet identifier", -1);
-        }
-        int id;
-        do {
-            id = nextPacketId;
-            nextPacketId = id == 0xFFFF ? 1 : id + 1;
-        } while (outstanding.containsKey(id));
+        int id = session.allocate(outstanding);
         outstanding.put(id, done);
-        return id;
+        send(new Unsubscribe(id, u.filters(), u.properties()));
     }
 
     private static void complete(CompletableFuture<MqttPacket> f, Throwable cause, MqttPacket value) {
@@ -121,7 +121,7 @@ final class ClientHandler extends ChannelDuplexHandler {
         switch (packet.type()) {
             case CONNACK -> onConnack((Connack) packet);
             case PUBLISH -> onPublish((Publish) packet);
-            case PUBACK, PUBCOMP -> finish(((PublishAck) packet).packetId(), packet);
+            case PUBACK, PUBCOMP -> finishFlight(((PublishAck) packet).packetId(), packet);
             case PUBREC -> onPubrec((Pubrec) packet);
             case PUBREL -> onPubrel((Pubrel) packet);
             case SUBACK -> finish(((Suback) packet).packetId(), packet);
@@ -133,6 +133,20 @@ final class ClientHandler extends ChannelDuplexHandler {
 
     private void onConnack(Connack connack) {
         if (connack.reasonCode() == ReasonCode.SUCCESS) {
+            if (!connack.sessionPresent()) {
+                session.restartedByServer();
+            }
+            // [MQTT-4.4.0-1] on a resumed session, unacknowledged PUBLISH again with DUP, PUBREL again
+            for (ClientSession.Flight f : session.outbound.values()) {
+                Publish p = f.publish;
+                if (f.released) {
+                    send(Pubrel.of(p.packetId()));
+                } else {
+                    send(f.sent ? new Publish(p.topic(), p.payload(), p.qos(), p.retain(), true, p.packetId(),
+                            p.properties()) : p);
+                    f.sent = true;
+                }
+            }
             connected.complete(connack);
         } else {
             connected.completeExceptionally(new MqttClientException(
@@ -141,34 +155,49 @@ final class ClientHandler extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Delivers as libmosquitto does, so that the tools print in the same order: QoS 1 after the
+     * PUBACK is sent, QoS 2 once, when PUBREL releases it (spec 4.3.3, method B).
+     */
     private void onPublish(Publish p) {
         switch (p.qos()) {
             case AT_MOST_ONCE -> messages.accept(p);
             case AT_LEAST_ONCE -> {
-                messages.accept(p);
                 send(Puback.of(p.packetId()));
+                messages.accept(p);
             }
             case EXACTLY_ONCE -> {
-                // deliver once per packet id until the server releases it
-                if (awaitingPubrel.add(p.packetId())) {
-                    messages.accept(p);
-                }
+                session.awaitingPubrel.putIfAbsent(p.packetId(), p); // a DUP before PUBREL is the same message
                 send(Pubrec.of(p.packetId()));
             }
         }
     }
 
     private void onPubrec(Pubrec pubrec) {
+        ClientSession.Flight f = session.outbound.get(pubrec.packetId());
         if (ReasonCode.isError(pubrec.reasonCode())) {
-            finish(pubrec.packetId(), pubrec);
+            finishFlight(pubrec.packetId(), pubrec);
             return;
+        }
+        if (f != null) {
+            f.released = true;
         }
         send(Pubrel.of(pubrec.packetId()));
     }
 
     private void onPubrel(Pubrel pubrel) {
-        awaitingPubrel.remove(pubrel.packetId());
+        Publish released = session.awaitingPubrel.remove(pubrel.packetId());
         send(Pubcomp.of(pubrel.packetId()));
+        if (released != null) {
+            messages.accept(released);
+        }
+    }
+
+    private void finishFlight(int packetId, MqttPacket ack) {
+        ClientSession.Flight f = session.outbound.remove(packetId);
+        if (f != null) {
+            f.done.complete(ack);
+        }
     }
 
     private void finish(int packetId, MqttPacket ack) {
@@ -203,5 +232,8 @@ final class ClientHandler extends ChannelDuplexHandler {
         connected.completeExceptionally(cause);
         outstanding.values().forEach(f -> f.completeExceptionally(cause));
         outstanding.clear();
+        if (!keepFlights) {
+            session.failAll(cause);
+        }
     }
 }
