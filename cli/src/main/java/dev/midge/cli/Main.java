@@ -6,13 +6,28 @@ import picocli.CommandLine.Command;
 /** {@code midge <command>}: the broker and, as they arrive, the client tools. */
 @Command(name = "midge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An MQTT broker for the JVM with Mosquitto-compatible tools.",
-        subcommands = {BrokerCommand.class})
+        subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with mosquitto's wording for argument errors (no stack traces, exit code 1). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String msg = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    ? "Error: Unknown option '" + u.getUnmatched().get(0) + "'." : "Error: " + ex.getMessage();
+            cmd.getErr().println(msg);
+            cmd.getErr().println();
+            cmd.getErr().println("Use '" + cmd.getCommandSpec().qualifiedName() + " --help' to see usage.");
+            return 1;
+        });
+        return cl;
     }
 
     @Override

@@ -168,8 +168,13 @@ public final class MqttClient implements AutoCloseable {
     }
 
     public CompletableFuture<Suback> subscribe(List<Subscription> subscriptions) {
+        return subscribe(subscriptions, Properties.EMPTY);
+    }
+
+    /** SUBSCRIBE with MQTT 5 properties (a subscription identifier, user properties). */
+    public CompletableFuture<Suback> subscribe(List<Subscription> subscriptions, Properties properties) {
         CompletableFuture<MqttPacket> done = new CompletableFuture<>();
-        onLoop(done, () -> handler.subscribe(new Subscribe(1, subscriptions, Properties.EMPTY), done));
+        onLoop(done, () -> handler.subscribe(new Subscribe(1, subscriptions, properties), done));
         return done.thenApply(Suback.class::cast);
     }
 

@@ -103,7 +103,15 @@ public final class MessagePrinter {
                 if (field == null) {
                     continue;
                 }
-                pad(b, field, left, zero && !left, width, precision, "lmqrEFS".indexOf(f.charAt(j)) >= 0);
+                char k = f.charAt(j);
+                // as mosquitto_sub: width for these fields only, precision truncates only strings
+                if ("tmxXpCREFlAS".indexOf(k) < 0) {
+                    width = 0;
+                }
+                if ("tCR".indexOf(k) < 0) {
+                    precision = -1;
+                }
+                pad(b, field, left, zero && !left, width, precision, "lmEFAS".indexOf(k) >= 0);
             } else if (c == '@' && i + 1 < f.length()) {
                 char t = f.charAt(++i);
                 b.writeBytes(time(t, local, now).getBytes(StandardCharsets.UTF_8));
@@ -225,7 +233,9 @@ public final class MessagePrinter {
         if (!props.isEmpty()) {
             root.put("properties", props);
         }
-        if (escaped) {
+        if (p.payload().length == 0) {
+            root.put("payload", CJson.NULL);
+        } else if (escaped) {
             root.put("payload", p.payload());
         } else {
             Object payload = CJson.parse(p.payload());
