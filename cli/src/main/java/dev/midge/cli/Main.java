@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code midge <command>}: the broker and, as they arrive, the client tools. */
 @Command(name = "midge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An MQTT broker for the JVM with Mosquitto-compatible tools.",
-        subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class})
+        subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, RrCommand.class,
+                PasswdCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -32,6 +32,21 @@ public sealed interface PasswordHash {
     /** The file form. */
     String encoded();
 
+    /**
+     * A new hash of {@code password} with a fresh salt, as mosquitto_passwd -H names the kinds:
+     * "sha512", "sha512-pbkdf2" (iterations: default 101) or "argon2id" (iterations: default 2, with
+     * 19 MiB of memory and one lane).
+     */
+    static PasswordHash create(String kind, byte[] password, Integer iterations) {
+        return switch (kind) {
+            case "sha512" -> new Sha512(new byte[0], new byte[0]).rehash(password);
+            case "sha512-pbkdf2" -> Pbkdf2.of(password, iterations == null ? Pbkdf2.DEFAULT_ITERATIONS : iterations);
+            case "argon2id" -> new Argon2id(19_456, iterations == null ? 2 : iterations, 1, new byte[0], new byte[32])
+                    .rehash(password);
+            default -> throw new IllegalArgumentException("unknown hash type " + kind);
+        };
+    }
+
     /** Parses the part after {@code user:}; throws IllegalArgumentException saying what is wrong. */
     static PasswordHash parse(String text) {
         String[] f = text.split("\\$", -1);

@@ -42,7 +42,7 @@ public final class ClientSharedOptions {
 
     @Option(names = {"-V", "--protocol-version"}, paramLabel = "VERSION",
             description = "mqttv5, mqttv311 or mqttv31 (also 5, 311, 31); default mqttv311")
-    String protocolVersion = "mqttv311";
+    String protocolVersion;
 
     @Option(names = {"-D", "--property"}, arity = "3..4", paramLabel = "WORD",
             description = "MQTT 5 property: -D command identifier value")
@@ -124,8 +124,17 @@ public final class ClientSharedOptions {
         return parsedUrl;
     }
 
+    /** Whether -V was given (mosquitto_rr defaults to MQTT 5, the others to 3.1.1). */
+    public boolean versionGiven() {
+        return protocolVersion != null;
+    }
+
+    public void useVersion(String version) {
+        this.protocolVersion = version;
+    }
+
     public MqttVersion version() throws ToolError {
-        return switch (protocolVersion) {
+        return switch (protocolVersion == null ? "mqttv311" : protocolVersion) {
             case "mqttv31", "31" -> MqttVersion.MQTT_3_1;
             case "mqttv311", "311" -> MqttVersion.MQTT_3_1_1;
             case "mqttv5", "5" -> MqttVersion.MQTT_5;
