@@ -20,6 +20,11 @@ import java.io.PrintStream;
 public final class DebugLines implements PacketObserver {
     private final PrintStream out;
     private volatile String clientId;
+    /**
+     * libmosquitto numbers every message it sends, QoS 0 included (that one never goes on the wire);
+     * this follows the last id sent so a QoS 0 PUBLISH line shows the number mosquitto would.
+     */
+    private int lastMid;
 
     public DebugLines(PrintStream out, String clientId) {
         this.out = out;
@@ -34,13 +39,19 @@ public final class DebugLines implements PacketObserver {
     public void sent(MqttPacket packet) {
         String line = switch (packet.type()) {
             case CONNECT -> "sending CONNECT";
-            case PUBLISH -> "sending PUBLISH " + publish((Publish) packet);
+            case PUBLISH -> "sending PUBLISH " + publish(numbered((Publish) packet));
             case PUBACK -> "sending PUBACK (m" + id(packet) + ", rc" + ((PublishAck) packet).reasonCode() + ")";
             case PUBREC -> "sending PUBREC (m" + id(packet) + ", rc" + ((PublishAck) packet).reasonCode() + ")";
             case PUBREL -> "sending PUBREL (m" + id(packet) + ")";
             case PUBCOMP -> "sending PUBCOMP (m" + id(packet) + ")";
-            case SUBSCRIBE -> subscribe((Subscribe) packet);
-            case UNSUBSCRIBE -> unsubscribe((Unsubscribe) packet);
+            case SUBSCRIBE -> {
+                lastMid = ((Subscribe) packet).packetId();
+                yield subscribe((Subscribe) packet);
+            }
+            case UNSUBSCRIBE -> {
+                lastMid = ((Unsubscribe) packet).packetId();
+                yield unsubscribe((Unsubscribe) packet);
+            }
             case PINGREQ -> "sending PINGREQ";
             case DISCONNECT -> "sending DISCONNECT";
             case AUTH -> "sending AUTH";
@@ -73,6 +84,15 @@ public final class DebugLines implements PacketObserver {
             default -> "received " + packet.type();
         };
         print(line);
+    }
+
+    private Publish numbered(Publish p) {
+        if (p.qos().value() > 0) {
+            lastMid = p.packetId();
+            return p;
+        }
+        lastMid = lastMid == 0xFFFF ? 1 : lastMid + 1;
+        return new Publish(p.topic(), p.payload(), p.qos(), p.retain(), p.dup(), lastMid, p.properties());
     }
 
     private static int id(MqttPacket p) {
