@@ -13,7 +13,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        try {
+            System.exit(commandLine().execute(OptionsFile.expand(args)));
+        } catch (java.io.IOException e) {
+            System.err.println("Error: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** The command line with mosquitto's wording for argument errors (no stack traces, exit code 1). */

@@ -90,7 +90,8 @@ class ClientToolsIT {
         assertThat(tools.midge("pub", "-p", p, "-t", "in/r", "-m", "again", "--repeat", "2", "-q", "2").exit())
                 .isZero();
         Path file = Files.writeString(dir.resolve("payload.bin"), "from a file");
-        assertThat(tools.midge("pub", "-p", p, "-t", "in/f", "-f", file.toString(), "-q", "1").exit()).isZero();
+        Path options = Files.writeString(dir.resolve("pub.opts"), "# connection\n-p " + p + "\n-q 1\n");
+        assertThat(tools.midge("pub", "-o", options.toString(), "-t", "in/f", "-f", file.toString()).exit()).isZero();
         assertThat(tools.midge("pub", "-p", p, "-t", "in/n", "-n", "-q", "1").exit()).isZero();
         assertThat(sub.exit()).isZero();
         assertThat(sub.stdout()).isEqualTo("first\nsecond\nagain\nagain\nfrom a file\n");

@@ -43,6 +43,10 @@ class MosquittoBrokerIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        startMosquittoOnPort(extraConfig);
+    }
+
+    private void startMosquittoOnPort(String extraConfig) throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\n" + extraConfig);
         mosquitto = new ProcessBuilder(MOSQUITTO.getPath(), "-c", conf.toString())
@@ -135,5 +139,35 @@ class MosquittoBrokerIT {
         }
         assertThat(seen).containsExactly("sent CONNECT", "received CONNACK", "sent PUBLISH", "received PUBREC",
                 "sent PUBREL", "received PUBCOMP", "sent DISCONNECT");
+    }
+
+    @Test
+    void autoReconnect_holdsQos1WhileTheBrokerIsDown_andSendsItOnReconnect() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.List<dev.midge.codec.packet.Subscription> subs = java.util.List.of(
+                new dev.midge.codec.packet.Subscription("held/#", dev.midge.codec.packet.Qos.AT_LEAST_ONCE, false,
+                        false, 0));
+        try (MqttClient sub = MqttClient.create(ClientOptions.of("127.0.0.1", port, "held-sub"), PacketObserver.NONE,
+                m -> received.add(new String(m.payload(), java.nio.charset.StandardCharsets.UTF_8)));
+             MqttClient pub = MqttClient.create(ClientOptions.of("127.0.0.1", port, "held-pub"), PacketObserver.NONE,
+                     m -> { })) {
+            sub.autoReconnect(200, c -> sub.subscribe(subs));
+            pub.autoReconnect(200, c -> { });
+            sub.connect().get(5, TimeUnit.SECONDS);
+            sub.subscribe(subs).get(5, TimeUnit.SECONDS);
+            pub.connect().get(5, TimeUnit.SECONDS);
+            mosquitto.destroy();
+            mosquitto.waitFor(5, TimeUnit.SECONDS);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pub.closed().isDone());
+            var held = pub.publish(new dev.midge.codec.packet.Publish("held/x",
+                    "kept".getBytes(java.nio.charset.StandardCharsets.UTF_8), dev.midge.codec.packet.Qos.AT_LEAST_ONCE,
+                    true, false, 0, dev.midge.codec.packet.Properties.EMPTY)); // retained: the restarted
+            // broker has no sessions, so the subscriber, re-subscribing in its own time, gets it that way
+            Thread.sleep(500);
+            assertThat(held).isNotDone();
+            startMosquittoOnPort("allow_anonymous true\n");
+            held.get(15, TimeUnit.SECONDS);
+            assertThat(received.poll(15, TimeUnit.SECONDS)).isEqualTo("kept");
+        }
     }
 }
