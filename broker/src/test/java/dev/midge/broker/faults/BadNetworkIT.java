@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * MQTT over the links it was made for: a QoS 2 publisher and a persistent QoS 2 subscriber (the
  * HiveMQ client, with its automatic reconnect) behind the fault proxy with GPRS latency and
- * bandwidth and connections reset every few seconds; every message arrives exactly once, in
+ * bandwidth and connections reset every 3-6 s; every message arrives exactly once, in
  * order. -Dmidge.gprs.messages=N runs a longer version (10 in CI).
  */
 class BadNetworkIT {
@@ -77,14 +77,19 @@ class BadNetworkIT {
 
     private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Resets the link's connections first within ~1 s (mid-transfer), then every 3-6 s. */
     private void resetNowAndThen(FaultProxy link) {
+        resetNowAndThen(link, ThreadLocalRandom.current().nextLong(300, 1200));
+    }
+
+    private void resetNowAndThen(FaultProxy link, long firstDelayMillis) {
         chaos.schedule(() -> {
             if (link.connections() > 0) {
                 resets.incrementAndGet();
             }
             link.resetAll();
-            resetNowAndThen(link);
-        }, ThreadLocalRandom.current().nextLong(2000, 5000), TimeUnit.MILLISECONDS);
+            resetNowAndThen(link, ThreadLocalRandom.current().nextLong(3000, 6000));
+        }, firstDelayMillis, TimeUnit.MILLISECONDS);
     }
 
     @Test
