@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "midge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An MQTT broker for the JVM with Mosquitto-compatible tools.",
         subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, RrCommand.class,
-                PasswdCommand.class})
+                PasswdCommand.class, dev.midge.cli.bench.BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -46,6 +46,7 @@ public final class MqttClient implements AutoCloseable {
 
     private final ClientOptions options;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final PacketObserver observer;
     private final Consumer<Publish> messages;
     private final ClientSession session = new ClientSession();
@@ -57,9 +58,11 @@ public final class MqttClient implements AutoCloseable {
     /** Whether the server certificate must name {@link ClientOptions#host} (off with --insecure). */
     private volatile boolean hostnameVerification = true;
 
-    private MqttClient(ClientOptions options, PacketObserver observer, Consumer<Publish> messages) {
+    private MqttClient(ClientOptions options, PacketObserver observer, Consumer<Publish> messages,
+                       EventLoopGroup shared) {
         this.options = options;
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.ownsGroup = shared == null;
+        this.group = shared == null ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : shared.next();
         this.observer = observer;
         this.messages = messages;
     }
@@ -76,7 +79,16 @@ public final class MqttClient implements AutoCloseable {
     }
 
     public static MqttClient create(ClientOptions options, PacketObserver observer, Consumer<Publish> messages) {
-        return new MqttClient(options, observer, messages);
+        return new MqttClient(options, observer, messages, null);
+    }
+
+    /**
+     * A client on one loop of a group the caller owns (many clients, few threads: load tools);
+     * {@link #close} then leaves the group running.
+     */
+    public static MqttClient create(ClientOptions options, PacketObserver observer, Consumer<Publish> messages,
+                                    EventLoopGroup shared) {
+        return new MqttClient(options, observer, messages, shared);
     }
 
     public ClientOptions options() {
@@ -231,6 +243,8 @@ public final class MqttClient implements AutoCloseable {
         if (ch != null) {
             ch.close().awaitUninterruptibly();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
     }
 }
