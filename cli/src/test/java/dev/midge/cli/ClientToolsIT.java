@@ -242,4 +242,19 @@ class ClientToolsIT {
         assertThat(gone.exit()).isEqualTo(5);
         assertThat(gone.stderr()).startsWith("Connection error: Connection Refused: not authorised.");
     }
+
+    @Test
+    void bench_fanInQos1AndConn_reportNoLossAndAResultLine() throws Exception {
+        broker = Tools.broker(b -> b.maxQueuedMessages(0));
+        String p = Integer.toString(broker.port());
+        Tools.Run fanin = tools.midge("bench", "fanin", "-p", p, "-c", "3", "-q", "1", "-d", "2");
+        assertThat(fanin.exit()).isZero();
+        String result = fanin.stdout().lines().filter(l -> l.startsWith("RESULT")).findFirst().orElseThrow();
+        assertThat(result).contains("scenario=fanin", "qos=1", "pubs=3", "subs=1", " lost=0 ", " dup=0 ",
+                " reorder=0 ");
+        assertThat(fanin.stdout()).contains("   1s  sent/s", "   2s  sent/s");
+        Tools.Run conn = tools.midge("bench", "conn", "-p", p, "-c", "200", "-d", "1");
+        assertThat(conn.exit()).isZero();
+        assertThat(conn.stdout()).contains("RESULT scenario=conn conns=200 connected=200 failed=0");
+    }
 }
