@@ -34,7 +34,7 @@ abstract class ClientTool implements Callable<Integer> {
                 err.println(e.getMessage());
                 if (e.usageHint()) {
                     err.println();
-                    err.println("Use 'midge " + spec.name() + " --help' to see usage.");
+                    err.println("Use '" + spec.qualifiedName() + " --help' to see usage.");
                 }
             }
             return e.exitCode();

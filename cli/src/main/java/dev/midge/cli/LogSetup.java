@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * log_type subscribe / unsubscribe / debug / all).
  */
 final class LogSetup {
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %-5level %msg%n";
+    private static final String PATTERN = LogConfigurator.PATTERN;
 
     private LogSetup() {
     }

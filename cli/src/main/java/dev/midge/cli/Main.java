@@ -12,9 +12,21 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Each command by name, so that a run builds only its own picocli model (start-up time). */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = java.util.Map.of(
+            "broker", BrokerCommand::new, "pub", PubCommand::new, "sub", SubCommand::new, "rr", RrCommand::new,
+            "passwd", PasswdCommand::new, "bench", dev.midge.cli.bench.BenchCommand::new);
+
     public static void main(String[] args) {
         try {
-            System.exit(commandLine().execute(OptionsFile.expand(args)));
+            String[] expanded = OptionsFile.expand(args);
+            if (expanded.length > 0 && COMMANDS.containsKey(expanded[0])) {
+                // the one command alone, named "midge <command>" as it is as a subcommand
+                CommandLine one = withMosquittoErrors(new CommandLine(COMMANDS.get(expanded[0]).get()));
+                one.setCommandName("midge " + expanded[0]);
+                System.exit(one.execute(java.util.Arrays.copyOfRange(expanded, 1, expanded.length)));
+            }
+            System.exit(commandLine().execute(expanded));
         } catch (java.io.IOException e) {
             System.err.println("Error: " + e.getMessage());
             System.exit(1);
@@ -23,7 +35,10 @@ public final class Main implements Runnable {
 
     /** The command line with mosquitto's wording for argument errors (no stack traces, exit code 1). */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withMosquittoErrors(new CommandLine(new Main()));
+    }
+
+    private static CommandLine withMosquittoErrors(CommandLine cl) {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             String msg = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
