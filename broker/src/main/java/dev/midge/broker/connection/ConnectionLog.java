@@ -15,6 +15,11 @@ public final class ConnectionLog {
         this.verbose = verbose;
     }
 
+    /** Whether events are written at all: callers on hot paths skip building their arguments. */
+    public boolean enabled() {
+        return verbose ? LOG.isInfoEnabled() : LOG.isDebugEnabled();
+    }
+
     public void event(String format, Object... args) {
         if (verbose) {
             LOG.info(format, args);

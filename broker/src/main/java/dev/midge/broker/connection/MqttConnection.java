@@ -154,8 +154,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
-        broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
+        if (broker.log().enabled()) {
+            Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
+            broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
+        }
         ctx.fireChannelActive();
     }
 
@@ -237,9 +239,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         channel.write(connack);
         bound.attach(peer);
         startKeepAlive(keepAliveSeconds);
-        broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
-                version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
-                connect.username() == null ? "" : ", u'" + connect.username() + "'");
+        if (broker.log().enabled()) {
+            broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
+                    version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
+                    connect.username() == null ? "" : ", u'" + connect.username() + "'");
+        }
         ArrayDeque<MqttPacket> queued = pending;
         pending = null;
         channel.config().setAutoRead(true);
