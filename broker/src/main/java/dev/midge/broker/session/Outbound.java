@@ -17,6 +17,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A session's messages towards its client: the inflight window (packet ids, QoS 1/2 awaiting
@@ -24,6 +26,7 @@ import java.util.Map;
  * behind it, and topic aliases for the current connection. Owned by the session's event loop.
  */
 final class Outbound {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
     private final String clientId;
     private final Store store;
     private final SessionLimits limits;
@@ -43,6 +46,10 @@ final class Outbound {
     private long backlogTo;
     private int backlogCount;
     private final Map<String, Integer> aliases = new HashMap<>();
+    /** Messages dropped for this client (written on the owner loop, read by anyone). */
+    private volatile long dropped;
+    /** Whether the current run of drops has been logged (once per run, as Mosquitto does). */
+    private boolean droppingLogged;
     private Peer peer;
     private int nextPacketId = 1;
 
@@ -167,10 +174,21 @@ final class Outbound {
         }
         queuedBytes += size(d);
         queue.add(d);
+        droppingLogged = false; // room again: the next drop starts a new run
     }
 
     private void drop() {
         metrics.publishDropped();
+        dropped++;
+        if (!droppingLogged) {
+            droppingLogged = true;
+            LOG.warn("Outgoing messages are being dropped for client {}.", clientId);
+        }
+    }
+
+    /** How many messages were dropped for this client (queue limits, memory budget). */
+    long droppedCount() {
+        return dropped;
     }
 
     private int window() {

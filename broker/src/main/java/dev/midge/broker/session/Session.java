@@ -89,6 +89,11 @@ public final class Session {
         return access;
     }
 
+    /** Messages dropped for this client so far: queue limits, memory budget (any thread). */
+    public long droppedMessages() {
+        return outbound.droppedCount();
+    }
+
     public void access(ClientAccess access) {
         this.access = access;
     }

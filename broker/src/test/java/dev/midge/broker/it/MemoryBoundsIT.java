@@ -49,6 +49,8 @@ class MemoryBoundsIT {
                 sub.assertNothingFor(Duration.ofMillis(300));
             }
             assertThat(broker.broker.context().metrics().publishDroppedCount()).isEqualTo(7);
+            // counted per client too (and logged once per run of drops, in Mosquitto's words)
+            assertThat(broker.broker.context().sessions().get("bytes-sub").droppedMessages()).isEqualTo(7);
         }
     }
 

@@ -101,6 +101,9 @@ class PersistenceIT {
             }
             assertThat(rest).containsExactlyInAnyOrder("two@2", "kept@1");
             sub.send(Disconnect.NORMAL);
+            // the broker has read everything before the DISCONNECT (the last PUBCOMP included)
+            // once it closes: only then may the test restart it
+            sub.assertClosedWithin(Duration.ofSeconds(2));
         }
         restart();
         // everything acknowledged is gone from the store; the retained message and the subscription stay
