@@ -51,7 +51,7 @@ public final class TlsContext {
     }
 
     public static String providerName() {
-        return OpenSsl.isAvailable() ? "BoringSSL " + OpenSsl.versionString() : "JDK TLS";
+        return OpenSsl.isAvailable() ? OpenSsl.versionString() + " (netty-tcnative)" : "JDK TLS";
     }
 
     /** Rebuilds when a file changed since the last build; returns whether it did. Never throws. */
