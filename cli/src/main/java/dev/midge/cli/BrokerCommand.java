@@ -48,16 +48,7 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         BrokerConfig config = builder.build();
         LogSetup.apply(config);
-        Broker broker;
-        try {
-            broker = new Broker(config).start();
-        } catch (ConfigException e) {
-            System.err.println("Error: " + e.getMessage());
-            return 3;
-        } catch (IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-            return 1;
-        }
+        // written before the broker starts, as Mosquitto does: when "running on" is logged it exists
         Path pidFile = config.pidFile();
         if (pidFile != null) {
             try {
@@ -66,21 +57,37 @@ public final class BrokerCommand implements Callable<Integer> {
                 LOG.error("Cannot write pid_file {}: {}", pidFile, e.getMessage());
             }
         }
+        Broker broker;
+        try {
+            broker = new Broker(config).start();
+        } catch (ConfigException e) {
+            System.err.println("Error: " + e.getMessage());
+            deletePidFile(pidFile);
+            return 3;
+        } catch (IllegalStateException e) {
+            System.err.println("Error: " + e.getMessage());
+            deletePidFile(pidFile);
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.stop();
-            if (pidFile != null) {
-                try {
-                    Files.deleteIfExists(pidFile);
-                } catch (IOException e) {
-                    // the process is ending; a stale pid file is what Mosquitto leaves too
-                }
-            }
+            deletePidFile(pidFile);
             stopped.countDown();
         }, "midge-shutdown"));
         // Mosquitto reloads password, ACL and certificate files on SIGHUP (and the JVM would exit)
         Signal.handle(new Signal("HUP"), s -> broker.reload());
         stopped.await();
         return 0;
+    }
+
+    private static void deletePidFile(Path pidFile) {
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                // the process is ending; a stale pid file is what Mosquitto leaves too
+            }
+        }
     }
 }
