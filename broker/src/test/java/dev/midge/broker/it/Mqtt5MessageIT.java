@@ -52,6 +52,7 @@ class Mqtt5MessageIT {
             sub.connect(connect("exp-sub", true, expiry(60)));
             sub.subscribe(1, "mx", Qos.AT_LEAST_ONCE);
             sub.send(Disconnect.NORMAL);
+            sub.assertClosedWithin(Duration.ofSeconds(2)); // offline before anything is published
             pub.connect(connect("exp-pub", true, Properties.EMPTY));
             pub.send(V5.publish("mx", "lives", Qos.AT_LEAST_ONCE, 1,
                     Properties.builder().put(Property.MESSAGE_EXPIRY_INTERVAL, 30L).build()));
@@ -72,6 +73,7 @@ class Mqtt5MessageIT {
             sub.connect(connect("exp-sub2", true, expiry(60)));
             sub.subscribe(1, "mx2", Qos.AT_LEAST_ONCE);
             sub.send(Disconnect.NORMAL);
+            sub.assertClosedWithin(Duration.ofSeconds(2)); // offline before anything is published
             pub.connect(connect("exp-pub2", true, Properties.EMPTY));
             pub.send(V5.publish("mx2", "short-lived", Qos.AT_LEAST_ONCE, 1,
                     Properties.builder().put(Property.MESSAGE_EXPIRY_INTERVAL, 1L).build()));
