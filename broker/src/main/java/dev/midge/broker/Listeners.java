@@ -76,7 +76,9 @@ final class Listeners {
                             l.security());
                     InetSocketAddress a = transport.bind(at, new MqttChannelInitializer(broker, c));
                     bound.add(a);
-                    described.add(at.describe().replaceFirst(":" + l.port() + "$", ":" + a.getPort()));
+                    // the real port when 0 was configured
+                    described.add(new Listener(host, a.getPort(), l.protocol(), null, l.maxConnections(), l.tls(),
+                            l.security()).describe());
                 }
             } catch (Exception e) {
                 if (!localOnly) {

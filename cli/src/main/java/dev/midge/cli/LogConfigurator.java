@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
@@ -18,18 +19,30 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %-5level %msg%n";
 
-    @Override
-    public ExecutionStatus configure(LoggerContext ctx) {
+    /** Gives {@code appender} Midge's line layout and starts it. */
+    static OutputStreamAppender<ILoggingEvent> started(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender,
+                                                       String name) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
         encoder.setPattern(PATTERN);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-        stderr.setContext(ctx);
-        stderr.setName("STDERR");
-        stderr.setTarget("System.err");
-        stderr.setEncoder(encoder);
-        stderr.start();
+        appender.setContext(ctx);
+        appender.setName(name);
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
+    }
+
+    /** A console appender on System.out ("stdout") or System.err (anything else), started. */
+    static OutputStreamAppender<ILoggingEvent> console(LoggerContext ctx, String target) {
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setTarget(target.equals("stdout") ? "System.out" : "System.err");
+        return started(ctx, console, target);
+    }
+
+    @Override
+    public ExecutionStatus configure(LoggerContext ctx) {
+        OutputStreamAppender<ILoggingEvent> stderr = console(ctx, "stderr");
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(stderr);

@@ -3,9 +3,7 @@ package dev.midge.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import dev.midge.broker.config.BrokerConfig;
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * log_type subscribe / unsubscribe / debug / all).
  */
 final class LogSetup {
-    private static final String PATTERN = LogConfigurator.PATTERN;
-
     private LogSetup() {
     }
 
@@ -44,20 +40,10 @@ final class LogSetup {
                 FileAppender<ILoggingEvent> file = new FileAppender<>();
                 file.setFile(dest.substring(5));
                 file.setAppend(true);
-                appender = file;
+                appender = LogConfigurator.started(ctx, file, dest);
             } else {
-                ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-                console.setTarget(dest.equals("stdout") ? "System.out" : "System.err");
-                appender = console;
+                appender = LogConfigurator.console(ctx, dest);
             }
-            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-            encoder.setContext(ctx);
-            encoder.setPattern(PATTERN);
-            encoder.start();
-            appender.setContext(ctx);
-            appender.setName(dest);
-            appender.setEncoder(encoder);
-            appender.start();
             root.addAppender(appender);
         }
     }

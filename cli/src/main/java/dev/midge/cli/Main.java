@@ -5,17 +5,25 @@ import picocli.CommandLine.Command;
 
 /** {@code midge <command>}: the broker and, as they arrive, the client tools. */
 @Command(name = "midge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "An MQTT broker for the JVM with Mosquitto-compatible tools.",
-        subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, RrCommand.class,
-                PasswdCommand.class, dev.midge.cli.bench.BenchCommand.class})
+        description = "An MQTT broker for the JVM with Mosquitto-compatible tools.")
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** Each command by name, so that a run builds only its own picocli model (start-up time). */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = java.util.Map.of(
-            "broker", BrokerCommand::new, "pub", PubCommand::new, "sub", SubCommand::new, "rr", RrCommand::new,
-            "passwd", PasswdCommand::new, "bench", dev.midge.cli.bench.BenchCommand::new);
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
+
+    /** The one list of commands, in the order `midge --help` shows them. */
+    private static java.util.Map<String, java.util.function.Supplier<Object>> commands() {
+        java.util.Map<String, java.util.function.Supplier<Object>> c = new java.util.LinkedHashMap<>();
+        c.put("broker", BrokerCommand::new);
+        c.put("pub", PubCommand::new);
+        c.put("sub", SubCommand::new);
+        c.put("rr", RrCommand::new);
+        c.put("passwd", PasswdCommand::new);
+        c.put("bench", dev.midge.cli.bench.BenchCommand::new);
+        return c;
+    }
 
     public static void main(String[] args) {
         try {
@@ -35,7 +43,9 @@ public final class Main implements Runnable {
 
     /** The command line with mosquitto's wording for argument errors (no stack traces, exit code 1). */
     static CommandLine commandLine() {
-        return withMosquittoErrors(new CommandLine(new Main()));
+        CommandLine cl = new CommandLine(new Main());
+        COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        return withMosquittoErrors(cl);
     }
 
     private static CommandLine withMosquittoErrors(CommandLine cl) {

@@ -107,29 +107,26 @@ public sealed interface PasswordHash {
 
     /** Mosquitto's sha512: one round of SHA-512 over password and salt. */
     record Sha512(byte[] salt, byte[] hash) implements PasswordHash {
-        @Override
-        public boolean matches(byte[] password) {
+        static byte[] digest(byte[] password, byte[] salt) {
             try {
                 MessageDigest d = MessageDigest.getInstance("SHA-512");
                 d.update(password);
                 d.update(salt);
-                return MessageDigest.isEqual(d.digest(), hash);
+                return d.digest();
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         }
 
         @Override
+        public boolean matches(byte[] password) {
+            return MessageDigest.isEqual(digest(password, salt), hash);
+        }
+
+        @Override
         public PasswordHash rehash(byte[] password) {
             byte[] s = freshSalt(12);
-            try {
-                MessageDigest d = MessageDigest.getInstance("SHA-512");
-                d.update(password);
-                d.update(s);
-                return new Sha512(s, d.digest());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return new Sha512(s, digest(password, s));
         }
 
         @Override

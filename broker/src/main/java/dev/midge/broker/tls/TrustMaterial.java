@@ -9,7 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CRL;
 import java.security.cert.CertStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
@@ -17,7 +16,6 @@ import java.security.cert.X509CertSelector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -32,49 +30,19 @@ final class TrustMaterial {
         if (tls.cafile() != null) {
             files.add(tls.cafile());
         }
-        files.addAll(capathFiles(tls.capath()));
+        files.addAll(CaCertificates.capathFiles(tls.capath()));
         if (tls.crlfile() != null) {
             files.add(tls.crlfile());
         }
         return files;
     }
 
-    private static List<Path> capathFiles(Path capath) throws IOException {
-        if (capath == null) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(capath)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
-        }
-    }
-
     /** A trust manager factory over the CAs, checking the CRL when one is configured. */
     static TrustManagerFactory trustManagers(TlsSettings tls) throws IOException, GeneralSecurityException {
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        List<Path> caFiles = new ArrayList<>();
-        if (tls.cafile() != null) {
-            caFiles.add(tls.cafile());
-        }
-        caFiles.addAll(capathFiles(tls.capath()));
-        int n = 0;
-        for (Path f : caFiles) {
-            Collection<? extends Certificate> certs;
-            try (InputStream in = Files.newInputStream(f)) {
-                certs = cf.generateCertificates(in);
-            } catch (GeneralSecurityException e) {
-                if (f.equals(tls.cafile())) {
-                    throw new GeneralSecurityException(f + ": not a PEM certificate file: " + e.getMessage(), e);
-                }
-                continue; // capath may hold other files (hash links, CRLs); Mosquitto skips them too
-            }
-            for (Certificate c : certs) {
-                store.setCertificateEntry("ca-" + n++, c);
-            }
-        }
-        if (n == 0) {
-            throw new GeneralSecurityException("no CA certificate found in " + caFiles);
+        KeyStore store = CaCertificates.keyStore(tls.cafile(), tls.capath());
+        if (store.size() == 0) {
+            throw new GeneralSecurityException("no CA certificate found in " + (tls.cafile() != null ? tls.cafile()
+                    : tls.capath()));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (tls.crlfile() == null) {
@@ -83,7 +51,7 @@ final class TrustMaterial {
         }
         Collection<? extends CRL> crls;
         try (InputStream in = Files.newInputStream(tls.crlfile())) {
-            crls = cf.generateCRLs(in);
+            crls = CertificateFactory.getInstance("X.509").generateCRLs(in);
         }
         PKIXBuilderParameters params = new PKIXBuilderParameters(store, new X509CertSelector());
         params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));

@@ -64,15 +64,7 @@ class BadNetworkIT {
     }
 
     private static byte[] bytes(dev.midge.codec.packet.MqttPacket p) {
-        io.netty.buffer.ByteBuf b = dev.midge.codec.wire.PacketEncoder.encode(p, MqttVersion.MQTT_3_1_1,
-                io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
-        try {
-            byte[] out = new byte[b.readableBytes()];
-            b.readBytes(out);
-            return out;
-        } finally {
-            b.release();
-        }
+        return Wire.bytes(p, MqttVersion.MQTT_3_1_1);
     }
 
     private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();

@@ -17,9 +17,6 @@ import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Subscription;
-import dev.midge.codec.wire.PacketEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -76,14 +73,7 @@ class ResourceBoundsIT {
     }
 
     private static byte[] bytes(MqttPacket p, MqttVersion v) {
-        ByteBuf b = PacketEncoder.encode(p, v, UnpooledByteBufAllocator.DEFAULT);
-        try {
-            byte[] out = new byte[b.readableBytes()];
-            b.readBytes(out);
-            return out;
-        } finally {
-            b.release();
-        }
+        return Wire.bytes(p, v);
     }
 
     private static long usedHeapAfterGc() {

@@ -1,18 +1,12 @@
 package dev.midge.cli.client;
 
+import dev.midge.broker.tls.CaCertificates;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 import javax.net.ssl.TrustManagerFactory;
 
 /** The client TLS context from mosquitto's --cafile, --capath, --cert, --key, --tls-version, --ciphers. */
@@ -64,32 +58,8 @@ final class ClientTls {
     }
 
     private static TrustManagerFactory trust(Path cafile, Path capath) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        List<Path> files = new java.util.ArrayList<>();
-        if (cafile != null) {
-            files.add(cafile);
-        }
-        if (capath != null) {
-            try (Stream<Path> s = Files.list(capath)) {
-                s.filter(Files::isRegularFile).sorted().forEach(files::add);
-            }
-        }
-        int n = 0;
-        for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                for (Certificate c : cf.generateCertificates(in)) {
-                    ks.setCertificateEntry("ca" + n++, c);
-                }
-            } catch (GeneralSecurityException e) {
-                if (f.equals(cafile)) {
-                    throw e;
-                }
-            }
-        }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
+        tmf.init(CaCertificates.keyStore(cafile, capath));
         return tmf;
     }
 }

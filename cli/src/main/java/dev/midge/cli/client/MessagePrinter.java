@@ -280,8 +280,17 @@ public final class MessagePrinter {
 
     /** mosquitto's @ fields: strftime conversions. */
     private static String time(char t, ZonedDateTime d, Instant now) {
+        switch (t) {
+            case '@':
+                return "@";
+            case 's':
+                return Long.toString(now.getEpochSecond());
+            case 'N':
+                return String.format("%09d", now.getNano());
+            default:
+                break;
+        }
         String pattern = switch (t) {
-            case '@' -> null;
             case 'Y' -> "yyyy";
             case 'y' -> "yy";
             case 'm' -> "MM";
@@ -305,15 +314,6 @@ public final class MessagePrinter {
             case 'R' -> "HH:mm";
             default -> "";
         };
-        if (pattern == null) {
-            return "@";
-        }
-        if (t == 's') {
-            return Long.toString(now.getEpochSecond());
-        }
-        if (t == 'N') {
-            return String.format("%09d", now.getNano());
-        }
         return pattern.isEmpty() ? "" : DateTimeFormatter.ofPattern(pattern, Locale.ROOT).format(d);
     }
 }
