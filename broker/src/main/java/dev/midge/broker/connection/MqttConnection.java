@@ -71,6 +71,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private boolean takenOver;
     private String authMethod;
     private AuthInbound.Flow authFlow;
+    /** PUBACKs / PUBRECs waiting for the store: while there are any, later ones queue behind them. */
+    private int acksAwaitingStore;
 
     public MqttConnection(BrokerContext broker, ListenerContext listener) {
         this.broker = broker;
@@ -112,6 +114,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     public Session session() {
         return session;
+    }
+
+    public int acksAwaitingStore() {
+        return acksAwaitingStore;
+    }
+
+    public void ackAwaitsStore(int delta) {
+        acksAwaitingStore += delta;
     }
 
     public BrokerContext broker() {

@@ -78,14 +78,15 @@ public final class PublishInbound {
                 }
             }
             case AT_LEAST_ONCE -> {
-                int reason = refusal != ROUTE ? refusal : routeDurably(broker, conn, publish, () -> true);
-                acknowledge(broker, conn.channel(), new Puback(publish.packetId(), reason, Properties.EMPTY));
+                Routed routed = refusal != ROUTE ? new Routed(refusal, false)
+                        : routeDurably(broker, conn, publish, () -> true);
+                acknowledge(broker, conn, new Puback(publish.packetId(), routed.reason, Properties.EMPTY), routed);
             }
             case EXACTLY_ONCE -> {
                 // [MQTT-4.3.3-2] a PUBLISH whose id still awaits PUBREL is a retransmission: no second delivery
-                int reason = refusal != ROUTE ? refusal
+                Routed routed = refusal != ROUTE ? new Routed(refusal, false)
                         : routeDurably(broker, conn, publish, () -> session.beginInboundQos2(publish.packetId()));
-                acknowledge(broker, conn.channel(), new Pubrec(publish.packetId(), reason, Properties.EMPTY));
+                acknowledge(broker, conn, new Pubrec(publish.packetId(), routed.reason, Properties.EMPTY), routed);
             }
         }
     }
@@ -94,14 +95,19 @@ public final class PublishInbound {
      * Routes when {@code admit} says so, as one atomic store unit: the inbound QoS 2 packet id and
      * the queue entries of the message become durable together, or not at all.
      */
-    private static int routeDurably(BrokerContext broker, MqttConnection conn, Publish publish, BooleanSupplier admit) {
+    private static Routed routeDurably(BrokerContext broker, MqttConnection conn, Publish publish,
+                                       BooleanSupplier admit) {
         int[] reason = {ReasonCode.SUCCESS};
-        broker.store().atomically(() -> {
+        boolean wrote = broker.store().atomically(() -> {
             if (admit.getAsBoolean()) {
                 reason[0] = route(broker, conn, publish);
             }
         });
-        return reason[0];
+        return new Routed(reason[0], wrote);
+    }
+
+    /** The acknowledgement's reason code, and whether the store has to make something durable first. */
+    private record Routed(int reason, boolean stored) {
     }
 
     /**
@@ -148,8 +154,22 @@ public final class PublishInbound {
         return handed == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     }
 
-    private static void acknowledge(BrokerContext broker, Channel channel, MqttPacket ack) {
-        broker.store().afterDurable(channel.eventLoop(),
-                () -> channel.writeAndFlush(ack, channel.voidPromise()));
+    /**
+     * Sends the acknowledgement once what it promises is durable. A message that stored nothing
+     * (no persistent subscriber, no retain, a clean publisher) is acknowledged at once, unless
+     * an earlier acknowledgement on this connection still waits for the store: they go out in
+     * the order the PUBLISHes came [MQTT-4.6.0-2].
+     */
+    private static void acknowledge(BrokerContext broker, MqttConnection conn, MqttPacket ack, Routed routed) {
+        Channel channel = conn.channel();
+        if (!routed.stored && conn.acksAwaitingStore() == 0) {
+            channel.writeAndFlush(ack, channel.voidPromise());
+            return;
+        }
+        conn.ackAwaitsStore(+1);
+        broker.store().afterDurable(channel.eventLoop(), () -> {
+            conn.ackAwaitsStore(-1);
+            channel.writeAndFlush(ack, channel.voidPromise());
+        });
     }
 }

@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -17,36 +18,59 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store's one writer thread. Event loops queue write operations and durability barriers;
- * the thread takes everything queued while it was busy into one WriteBatch, writes it (with
- * fsync when syncing every batch), and only then hands each barrier's callback back to its event
- * loop: group commit, one sync per batch however many clients wait.
+ * the thread takes everything queued while it was busy into one WriteBatch, writes it, and only
+ * then hands each barrier's callback back to its event loop: group commit, one sync per batch
+ * however many clients wait.
+ *
+ * <p>Only a barrier wakes the thread, and only a batch with a barrier is synced. Writes nobody
+ * waits for (a subscriber's acknowledgement deleting a queue entry, say) linger until the next
+ * barrier or {@link #LINGER_NANOS}, and are written without sync: the next synced write syncs the
+ * log they are in. That saves a wake-up and an fsync per delivered message; a crash can then undo
+ * such a delete, which redelivers an acknowledged QoS 1 message (allowed) and resends a PUBREL
+ * (harmless), never loses or duplicates what an acknowledgement promised.
  */
 final class GroupCommitWriter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final Object STOP = new Object();
+    /** How long writes nobody waits for may stay queued. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int RUNNING = 0;
+    private static final int LINGERING = 1;
+    private static final int IDLE = 2;
 
     private final RocksDB db;
-    private final WriteOptions writeOptions;
-    private final long syncIntervalMillis;
-    private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
+    private final WriteOptions syncedWrite;
+    private final WriteOptions plainWrite;
+    private final long syncIntervalNanos;
+    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    /**
+     * {@link #RUNNING}, {@link #LINGERING} (parked with writes queued, until a barrier or their
+     * time is up) or {@link #IDLE} (parked with nothing queued: any submission wakes it).
+     */
+    private volatile int state = RUNNING;
     /** Operations collected by {@link #atomically} on this thread, queued as one. */
     private final ThreadLocal<List<Consumer<WriteBatch>>> collecting = new ThreadLocal<>();
     /** Hand-offs that wait until the unit being collected on this thread is queued. */
     private final ThreadLocal<List<Runnable>> deferred = new ThreadLocal<>();
     private final Thread thread;
 
+    /** What {@link #write} did; after FAILED no acknowledgement of that batch may follow. */
+    private enum Written { NOTHING, WRITES, FAILED }
+
     /** A durability barrier: run {@code then} on {@code loop} after the batch it is in. */
     private record Barrier(EventLoop loop, Runnable then) {
     }
 
     /**
-     * @param syncIntervalMillis 0 to sync every batch before its callbacks run; otherwise batches
-     *                           are written without sync and the log is synced this often
+     * @param syncIntervalMillis 0 to sync every batch that has a barrier before its callbacks
+     *                           run; otherwise batches are written without sync and the log is
+     *                           synced this often
      */
     GroupCommitWriter(RocksDB db, long syncIntervalMillis) {
         this.db = db;
-        this.syncIntervalMillis = syncIntervalMillis;
-        this.writeOptions = new WriteOptions().setSync(syncIntervalMillis == 0);
+        this.syncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(syncIntervalMillis);
+        this.syncedWrite = new WriteOptions().setSync(true);
+        this.plainWrite = new WriteOptions().setSync(false);
         this.thread = new Thread(this::run, "midge-store-writer");
         thread.setDaemon(true);
         thread.start();
@@ -58,13 +82,15 @@ final class GroupCommitWriter {
             group.add(op);
         } else {
             pending.add(op);
+            wakeIf(IDLE);
         }
     }
 
-    void atomically(Runnable body) {
+    /** Returns true when {@code body} submitted writes (false: an ack after it waits for nothing new). */
+    boolean atomically(Runnable body) {
         if (collecting.get() != null) {
             body.run(); // already inside a unit
-            return;
+            return true;
         }
         List<Consumer<WriteBatch>> group = new ArrayList<>();
         List<Runnable> handOffs = new ArrayList<>();
@@ -79,8 +105,10 @@ final class GroupCommitWriter {
         if (!group.isEmpty()) {
             // one element of the queue: never split across two batches
             pending.add((Consumer<WriteBatch>) wb -> group.forEach(op -> op.accept(wb)));
+            wakeIf(IDLE);
         }
         handOffs.forEach(Runnable::run);
+        return !group.isEmpty();
     }
 
     void afterWritesQueued(Runnable handOff) {
@@ -94,48 +122,110 @@ final class GroupCommitWriter {
 
     void afterDurable(EventLoop loop, Runnable then) {
         pending.add(new Barrier(loop, then));
+        wakeIf(LINGERING);
     }
 
     /** Writes what is queued, then stops the thread. */
     void stop() {
         pending.add(STOP);
+        LockSupport.unpark(thread);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writeOptions.close();
+        syncedWrite.close();
+        plainWrite.close();
+    }
+
+    /** Unparks the thread when it is parked in {@code atLeast} or a deeper state. */
+    private void wakeIf(int atLeast) {
+        // pairs with park(): the queue is written before the state is read here, and the state
+        // is written before the queue is read there, so one side always sees the other
+        if (state >= atLeast) {
+            LockSupport.unpark(thread);
+        }
     }
 
     private void run() {
-        long lastSync = System.nanoTime();
         List<Object> batch = new ArrayList<>();
+        long batchSince = 0;
+        long lastSync = System.nanoTime();
+        boolean unsynced = false;
         while (true) {
-            try {
-                Object first = syncIntervalMillis == 0 ? pending.take()
-                        : pending.poll(syncIntervalMillis, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    pending.drainTo(batch);
-                }
-                boolean stop = batch.remove(STOP);
-                boolean written = write(batch);
-                if (syncIntervalMillis > 0 && System.nanoTime() - lastSync >= syncIntervalMillis * 1_000_000) {
-                    db.flushWal(true);
-                    lastSync = System.nanoTime();
-                }
-                if (written) {
+            int before = batch.size();
+            for (Object o; (o = pending.poll()) != null; ) {
+                batch.add(o);
+            }
+            long now = System.nanoTime();
+            if (before == 0 && !batch.isEmpty()) {
+                batchSince = now;
+            }
+            boolean stop = batch.remove(STOP);
+            boolean barrier = stop || hasBarrier(batch);
+            if (barrier || (!batch.isEmpty() && now - batchSince >= LINGER_NANOS)) {
+                boolean sync = barrier && syncIntervalNanos == 0;
+                Written written = write(batch, sync, unsynced);
+                if (written != Written.FAILED) {
+                    unsynced = !sync && (unsynced || written == Written.WRITES);
+                    if (sync) {
+                        lastSync = now;
+                    }
                     complete(batch);
                 }
                 batch.clear();
                 if (stop) {
+                    if (unsynced) {
+                        syncLog();
+                    }
                     return;
                 }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RocksDBException e) {
-                LOG.error("store sync failed: {}", e.getMessage());
+                continue;
             }
+            if (syncIntervalNanos > 0 && unsynced && now - lastSync >= syncIntervalNanos) {
+                unsynced = !syncLog();
+                lastSync = now;
+                continue;
+            }
+            long wait = Long.MAX_VALUE;
+            if (!batch.isEmpty()) {
+                wait = LINGER_NANOS - (now - batchSince);
+            }
+            if (syncIntervalNanos > 0 && unsynced) {
+                wait = Math.min(wait, syncIntervalNanos - (now - lastSync));
+            }
+            park(wait);
+        }
+    }
+
+    private void park(long nanos) {
+        state = nanos == Long.MAX_VALUE ? IDLE : LINGERING;
+        if (pending.isEmpty()) {
+            if (nanos == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+        }
+        state = RUNNING;
+    }
+
+    private static boolean hasBarrier(List<Object> batch) {
+        for (Object o : batch) {
+            if (o instanceof Barrier) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean syncLog() {
+        try {
+            db.flushWal(true);
+            return true;
+        } catch (RocksDBException e) {
+            LOG.error("store sync failed: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -153,9 +243,12 @@ final class GroupCommitWriter {
         byLoop.forEach((loop, callbacks) -> loop.execute(() -> callbacks.forEach(Runnable::run)));
     }
 
-    /** Applies the batch's writes; false when they could not be written (no ack may follow). */
+    /**
+     * Applies the batch's writes, synced when {@code sync} (and then also syncing earlier
+     * unsynced writes when this batch has none).
+     */
     @SuppressWarnings("unchecked")
-    private boolean write(List<Object> batch) {
+    private Written write(List<Object> batch, boolean sync, boolean unsynced) {
         try (WriteBatch wb = new WriteBatch()) {
             for (Object o : batch) {
                 if (o instanceof Consumer<?> op) {
@@ -163,13 +256,17 @@ final class GroupCommitWriter {
                 }
             }
             if (wb.count() > 0) {
-                db.write(writeOptions, wb);
+                db.write(sync ? syncedWrite : plainWrite, wb);
+                return Written.WRITES;
             }
-            return true;
+            if (sync && unsynced) {
+                db.flushWal(true);
+            }
+            return Written.NOTHING;
         } catch (RocksDBException | RuntimeException e) {
             LOG.error("store write of {} operations failed; their acknowledgements are withheld: {}",
                     batch.size(), e.getMessage());
-            return false;
+            return Written.FAILED;
         }
     }
 }

@@ -16,8 +16,9 @@ public class MemoryStore implements Store {
     private final AtomicLong messageIds = new AtomicLong();
 
     @Override
-    public void atomically(Runnable body) {
+    public boolean atomically(Runnable body) {
         body.run();
+        return false;
     }
 
     @Override

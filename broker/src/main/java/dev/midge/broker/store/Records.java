@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -114,7 +115,12 @@ final class Records {
         return ByteBuffer.wrap(v, 2, 4).getInt();
     }
 
-    /** A queue entry: message id, QoS, retain flag, subscription identifiers. */
+    /**
+     * A queue entry: message id, QoS, retain flag, subscription identifiers, and then, when the
+     * message had no other reference as it was written, the message body itself (one record
+     * instead of two for the usual message with one persistent receiver; older stores have
+     * none there).
+     */
     static byte[] queued(long messageId, Qos qos, boolean retain, List<Integer> ids) {
         ByteBuffer b = ByteBuffer.allocate(8 + 2 + 2 + 4 * ids.size()).putLong(messageId)
                 .put((byte) qos.value()).put((byte) (retain ? 1 : 0)).putShort((short) ids.size());
@@ -122,7 +128,13 @@ final class Records {
         return b.array();
     }
 
-    record Queued(long messageId, Qos qos, boolean retain, List<Integer> subscriptionIds) {
+    /** {@code entry} from {@link #queued(long, Qos, boolean, List)} with the message body after it. */
+    static byte[] queuedWithBody(byte[] entry, byte[] body) {
+        return concat(entry, body);
+    }
+
+    /** {@code body} is the message stored in the entry itself, or null when it is a record of its own. */
+    record Queued(long messageId, Qos qos, boolean retain, List<Integer> subscriptionIds, byte[] body) {
     }
 
     static Queued queued(byte[] v) {
@@ -135,7 +147,8 @@ final class Records {
         for (int i = 0; i < n; i++) {
             ids.add(b.getInt());
         }
-        return new Queued(id, qos, retain, ids);
+        byte[] body = b.hasRemaining() ? Arrays.copyOfRange(v, b.position(), v.length) : null;
+        return new Queued(id, qos, retain, ids, body);
     }
 
     static byte[] inflight(int packetId, boolean released) {

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -28,9 +27,9 @@ final class RocksReader {
     private final ColumnFamilyHandle inflight;
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
-    private final Map<Long, AtomicInteger> references;
+    private final MessageReferences references;
 
-    RocksReader(RocksDB db, List<ColumnFamilyHandle> handles, Map<Long, AtomicInteger> references) {
+    RocksReader(RocksDB db, List<ColumnFamilyHandle> handles, MessageReferences references) {
         this.db = db;
         this.sessions = handles.get(1);
         this.subscriptions = handles.get(2);
@@ -67,7 +66,7 @@ final class RocksReader {
                 byte[] key = it.key();
                 Records.Queued q = Records.queued(it.value());
                 maxId = Math.max(maxId, q.messageId());
-                references.computeIfAbsent(q.messageId(), id -> new AtomicInteger()).incrementAndGet();
+                references.recovered(q.messageId());
                 byte[] flight = get(inflight, key);
                 String clientId = Records.clientIdOf(key);
                 long seq = Records.suffixOf(key).getLong();
@@ -76,7 +75,8 @@ final class RocksReader {
                     into.waiting(clientId, seq);
                     continue;
                 }
-                Message m = bodies.computeIfAbsent(q.messageId(), this::readMessage);
+                Message m = q.body() != null ? Records.message(q.body())
+                        : bodies.computeIfAbsent(q.messageId(), this::readMessage);
                 if (m != null) {
                     into.queued(clientId, seq, m, q.qos(), q.retain(), q.subscriptionIds(),
                             ByteBuffer.wrap(flight).getShort() & 0xFFFF, flight[2] != 0);
@@ -117,7 +117,7 @@ final class RocksReader {
                     continue; // recovered in full at startup
                 }
                 Records.Queued q = Records.queued(it.value());
-                Message m = readMessage(q.messageId());
+                Message m = q.body() != null ? Records.message(q.body()) : readMessage(q.messageId());
                 if (m != null) {
                     out.add(new Store.Queued(Records.suffixOf(key).getLong(), m, q.qos(), q.retain(), q.subscriptionIds()));
                 }

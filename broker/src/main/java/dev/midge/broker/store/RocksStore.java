@@ -13,9 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.rocksdb.BlockBasedTableConfig;
@@ -60,7 +57,7 @@ public final class RocksStore implements Store {
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
 
-    private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
+    private final MessageReferences references = new MessageReferences();
     private final AtomicLong messageIds = new AtomicLong();
     private final GroupCommitWriter writer;
     private final RocksReader reader;
@@ -127,8 +124,8 @@ public final class RocksStore implements Store {
     }
 
     @Override
-    public void atomically(Runnable body) {
-        writer.atomically(body);
+    public boolean atomically(Runnable body) {
+        return writer.atomically(body);
     }
 
     @Override
@@ -204,16 +201,19 @@ public final class RocksStore implements Store {
     @Override
     public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
                         List<Integer> subscriptionIds) {
-        boolean first = references.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet() == 1;
-        byte[] body = first ? Records.message(message) : null;
-        byte[] bodyKey = Records.longKey(message.id());
+        MessageReferences.Entry entry = references.enqueued(clientId, seq, message);
         byte[] key = Records.key(clientId, seq);
         byte[] value = Records.queued(message.id(), qos, retain, subscriptionIds);
         op(wb -> {
-            if (body != null) {
-                wb.put(messages, bodyKey, body);
+            MessageReferences.Claim claim = references.claim(entry);
+            if (claim.body() != null) {
+                wb.put(messages, Records.longKey(message.id()), claim.body());
             }
-            wb.put(queues, key, value);
+            if (claim.inlineBody() != null) {
+                wb.put(queues, key, Records.queuedWithBody(value, claim.inlineBody()));
+            } else if (claim.entry()) {
+                wb.put(queues, key, value);
+            }
         });
     }
 
@@ -226,19 +226,20 @@ public final class RocksStore implements Store {
 
     @Override
     public void dequeue(String clientId, long seq, long messageId, boolean wentInflight) {
-        AtomicInteger refs = references.get(messageId);
-        boolean last = refs != null && refs.decrementAndGet() <= 0;
-        if (last) {
-            references.remove(messageId, refs);
+        MessageReferences.Removal removal = references.dequeued(clientId, seq, messageId);
+        if (removal.nothing() && !wentInflight) {
+            return; // acknowledged before the writer got to it: neither written nor to be deleted
         }
         byte[] key = Records.key(clientId, seq);
         byte[] bodyKey = Records.longKey(messageId);
         op(wb -> {
-            wb.singleDelete(queues, key);
+            if (removal.entry()) {
+                wb.singleDelete(queues, key);
+            }
             if (wentInflight) {
                 wb.delete(inflight, key);
             }
-            if (last) {
+            if (removal.body()) {
                 wb.singleDelete(messages, bodyKey);
             }
         });
@@ -294,9 +295,7 @@ public final class RocksStore implements Store {
                 }
                 keys.add(key);
                 long id = Records.queued(it.value()).messageId();
-                AtomicInteger refs = references.get(id);
-                if (refs != null && refs.decrementAndGet() <= 0) {
-                    references.remove(id, refs);
+                if (references.released(id)) {
                     bodies.add(Records.longKey(id));
                 }
             }

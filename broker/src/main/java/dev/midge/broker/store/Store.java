@@ -22,9 +22,10 @@ public interface Store extends AutoCloseable {
     /**
      * Runs {@code body} on this thread and makes the writes it submits one atomic unit: after a
      * crash either all of them are there or none (an inbound QoS 2 packet id and the queue entries
-     * of its message, say: one without the other is a lost or a duplicated message).
+     * of its message, say: one without the other is a lost or a duplicated message). Returns
+     * whether the unit wrote anything: when it did not, an acknowledgement of it waits for nothing.
      */
-    void atomically(Runnable body);
+    boolean atomically(Runnable body);
 
     /**
      * Runs {@code handOff} once the writes this thread submitted so far are queued to the store:

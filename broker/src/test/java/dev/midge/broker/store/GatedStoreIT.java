@@ -76,6 +76,13 @@ class GatedStoreIT {
         }
 
         @Override
+        public boolean atomically(Runnable body) {
+            int before = log.size();
+            body.run();
+            return log.size() > before;
+        }
+
+        @Override
         public void putSession(String clientId, long expirySeconds, String username) {
             log.add("session " + clientId);
         }
@@ -171,6 +178,35 @@ class GatedStoreIT {
             assertThat(pub.receive(3000)).isEqualTo(Puback.of(5));
             // the subscriber's queue entry was written before the barrier the PUBACK waited for
             assertThat(store.log.subList(before, store.log.size())).containsSubsequence("enqueue gated-sub", "durable");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void acknowledgementOfNothingStored_goesAtOnce_butNeverOvertakesOneThatWaits() throws Exception {
+        GatedStore store = new GatedStore();
+        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).allowAnonymous(true).sysInterval(0)
+                .build();
+        Broker broker = new Broker(config, List.of(), store).start();
+        try (Peer sub = new Peer(broker.port()); Peer pub = new Peer(broker.port())) {
+            sub.send(new Connect(MqttVersion.MQTT_3_1_1, "kept-sub", false, 60, null, null, null, Properties.EMPTY));
+            assertThat(sub.receive(3000)).isInstanceOf(Connack.class);
+            sub.send(new Subscribe(1, List.of(Subscription.of("kept", Qos.AT_LEAST_ONCE)), Properties.EMPTY));
+            assertThat(sub.receive(3000)).isInstanceOf(Suback.class);
+            pub.send(new Connect(MqttVersion.MQTT_3_1_1, "clean-pub", true, 60, null, null, null, Properties.EMPTY));
+            assertThat(pub.receive(3000)).isInstanceOf(Connack.class);
+
+            store.hold();
+            pub.send(new Publish("nobody", new byte[] {1}, Qos.AT_LEAST_ONCE, false, false, 1, Properties.EMPTY));
+            assertThat(pub.receive(3000)).as("nothing to store: no wait").isEqualTo(Puback.of(1));
+
+            pub.send(new Publish("kept", new byte[] {2}, Qos.AT_LEAST_ONCE, false, false, 2, Properties.EMPTY));
+            pub.send(new Publish("nobody", new byte[] {3}, Qos.AT_LEAST_ONCE, false, false, 3, Properties.EMPTY));
+            assertThat(pub.receive(300)).as("PUBACK 3 must not overtake PUBACK 2, which waits").isNull();
+            store.release();
+            assertThat(pub.receive(3000)).isEqualTo(Puback.of(2));
+            assertThat(pub.receive(3000)).isEqualTo(Puback.of(3));
         } finally {
             broker.stop();
         }

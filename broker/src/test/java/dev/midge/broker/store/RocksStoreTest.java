@@ -151,6 +151,50 @@ class RocksStoreTest {
     }
 
     @Test
+    void entryAcknowledgedBeforeTheWriterTookIt_neitherItNorItsBodyIsWritten() throws Exception {
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            Message m = message(store.nextMessageId(), "fast");
+            store.putSession("s", 60, null);
+            // inside one unit nothing reaches the writer before the unit ends: the dequeue wins
+            store.atomically(() -> {
+                store.enqueue("s", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
+                store.dequeue("s", 1, m.id(), false);
+            });
+            sync(store);
+            assertThat(readOnly("sessions", "s")).isNotNull();
+            // not a put and a delete: no record at all (the log, replayed on open, has none)
+            assertThat(logRecords("queues")).isZero();
+            assertThat(logRecords("messages")).isZero();
+        }
+    }
+
+    @Test
+    void entryThatIsTheOnlyReference_carriesTheBody_readBackAfterRestart_deletedWithOneRecord() throws Exception {
+        Message m;
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            m = message(store.nextMessageId(), "alone");
+            store.putSession("s", 60, null);
+            store.enqueue("s", 1, m, Qos.AT_LEAST_ONCE, false, List.of(3));
+            sync(store);
+            assertThat(readOnly("queues", Records.key("s", 1L))).isNotNull();
+            assertThat(logRecords("messages")).as("no record of its own").isZero();
+        }
+        Collected c = new Collected();
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.recover(c);
+            assertThat(c.events).contains("waiting s 1");
+            List<Store.Queued> page = store.readQueue("s", 1, 10);
+            assertThat(page).hasSize(1);
+            assertThat(new String(page.get(0).message().publish().payload(), StandardCharsets.UTF_8)).isEqualTo("alone");
+            assertThat(page.get(0).subscriptionIds()).containsExactly(3);
+            assertThat(store.nextMessageId()).isGreaterThan(m.id());
+            store.dequeue("s", 1, m.id(), false);
+            sync(store);
+            assertThat(readOnly("queues", Records.key("s", 1L))).isNull();
+        }
+    }
+
+    @Test
     void afterDurable_runsOnlyOnceTheWriteIsReadableFromDisk() throws Exception {
         try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
             store.putSession("durable", 60, null);
@@ -160,8 +204,37 @@ class RocksStoreTest {
         }
     }
 
+    @Test
+    void writeNobodyWaitsFor_isWrittenAfterAShortLinger() throws Exception {
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.putSession("lingering", 60, null);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (readOnly("sessions", "lingering") == null) {
+                assertThat(System.nanoTime()).as("written without a barrier").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+    }
+
     /** Opens the store's files read-only, as a process would after a crash, and reads one key. */
     private byte[] readOnly(String family, String key) {
+        return readOnly(family, key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Records of one family in the log that a read-only open replays (puts and deletes alike). */
+    private long logRecords(String family) {
+        return withReadOnly(family, (db, h) -> db.getLongProperty(h, "rocksdb.num-entries-active-mem-table"));
+    }
+
+    private byte[] readOnly(String family, byte[] key) {
+        return withReadOnly(family, (db, h) -> db.get(h, key));
+    }
+
+    private interface ReadOnlyQuery<T> {
+        T run(RocksDB db, ColumnFamilyHandle family) throws Exception;
+    }
+
+    private <T> T withReadOnly(String family, ReadOnlyQuery<T> query) {
         List<ColumnFamilyDescriptor> d = new ArrayList<>();
         d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
         for (String f : new String[] {"sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
@@ -172,7 +245,7 @@ class RocksStoreTest {
         try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.openReadOnly(o, dir.toString(), d, handles)) {
             int i = List.of("default", "sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
                     "retained").indexOf(family);
-            byte[] v = db.get(handles.get(i), key.getBytes(StandardCharsets.UTF_8));
+            T v = query.run(db, handles.get(i));
             handles.forEach(ColumnFamilyHandle::close);
             return v;
         } catch (Exception e) {
