@@ -17,13 +17,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of an MQTT connection, socket side first: TLS (on TLS listeners), flush
  * consolidation (one flush per read batch), the WebSocket layers (on WebSocket listeners),
- * decoder, encoder, the connect / keep-alive timer, packet counters, MqttConnection.
+ * decoder, encoder, packet counters, MqttConnection (which owns the connect / keep-alive timer).
  */
 public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     /** The HTTP upgrade request is small; anything larger is not a browser's handshake. */
@@ -69,8 +68,6 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast(new MqttDecoder(PacketDecoder.forServer(maxPacket)))
                 // Until CONNECT is read, answers use 3.1.1 framing [MQTT-3.1.2-2].
                 .addLast(new MqttEncoder(MqttVersion.MQTT_3_1_1))
-                .addLast(MqttConnection.IDLE_HANDLER,
-                        new IdleStateHandler(broker.config().connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
                 .addLast(counter)
                 .addLast(new MqttConnection(broker, listener));
     }

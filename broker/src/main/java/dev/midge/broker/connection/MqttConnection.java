@@ -35,8 +35,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -52,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
-    static final String IDLE_HANDLER = "idle";
 
     private final BrokerContext broker;
     private final ListenerContext listener;
@@ -73,6 +70,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private AuthInbound.Flow authFlow;
     /** PUBACKs / PUBRECs waiting for the store: while there are any, later ones queue behind them. */
     private int acksAwaitingStore;
+    private KeepAliveTimer keepAlive;
 
     public MqttConnection(BrokerContext broker, ListenerContext listener) {
         this.broker = broker;
@@ -164,6 +162,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        keepAlive = new KeepAliveTimer(channel, this);
+        keepAlive.restart(TimeUnit.SECONDS.toNanos(broker.config().connectTimeoutSeconds()));
         if (broker.log().enabled()) {
             Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
             broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
@@ -270,13 +270,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     private void startKeepAlive(int keepAliveSeconds) {
         // [MQTT-3.1.2-24] close after one and a half keep-alive periods without a packet
-        IdleStateHandler connectTimer = (IdleStateHandler) channel.pipeline().get(IDLE_HANDLER);
-        if (keepAliveSeconds == 0) {
-            channel.pipeline().remove(connectTimer);
-        } else {
-            channel.pipeline().replace(connectTimer, IDLE_HANDLER,
-                    new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-        }
+        keepAlive.restart(TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L));
     }
 
     private void onPubrel(Pubrel pubrel) {
@@ -351,18 +345,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (session == null) {
-                broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
-                ctx.close();
-            } else {
-                disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
-            }
+    /** Called by the {@link KeepAliveTimer}: no CONNECT in time, or the keep-alive ran out. */
+    void silentTooLong() {
+        if (session == null) {
+            broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
+            channel.close();
         } else {
-            ctx.fireUserEventTriggered(evt);
+            disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        keepAlive.read(); // once per read batch, as Netty's IdleStateHandler does
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -375,6 +371,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
         if (session != null && pending == null) {
             broker.metrics().clientDisconnected();
             Session s = session;

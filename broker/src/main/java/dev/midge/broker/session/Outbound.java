@@ -36,12 +36,13 @@ final class Outbound {
     private long queuedBytes;
     private long heldBytes;
     private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    // sized for the idle connection, which most are (the default 17 slots take 88 bytes a deque); they grow
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
     /**
      * Messages that were waiting in the store at startup: read in pages when they are about to
      * go out, and sent before {@link #queue} (everything queued since has a higher key).
      */
-    private final ArrayDeque<Delivery> paged = new ArrayDeque<>();
+    private final ArrayDeque<Delivery> paged = new ArrayDeque<>(1);
     private long backlogFrom;
     private long backlogTo;
     private int backlogCount;
