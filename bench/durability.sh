@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Durable QoS 1 / QoS 2 throughput, side by side: Midge with persistence off, with
+# Durable QoS 1 / QoS 2 throughput and QoS 1 latency at a fixed rate, side by side: Midge with persistence off, with
 # `persistence_sync always` (fsync before every acknowledgement, group-committed) and with
 # `persistence_sync interval 100`, and Debian's Mosquitto with `persistence true`, one after
 # the other on loopback with the same load generator (../shared/tools/mqload) and persistent
@@ -32,10 +32,22 @@ run_broker() { # label, command...
   "$@" > "$work/$label.log" 2>&1 &
   local pid=$!
   wait_port "$port" || { echo "$label did not start" >&2; cat "$work/$label.log" >&2; kill $pid; return 1; }
-  for qos in 1 2; do
-    "$MQLOAD" --port "$port" --scenario fanin --pubs 16 --subs 1 --qos "$qos" --size 64 \
-      --duration "$DUR" --warmup 1 --inflight 20 --e2e-window 100 --clean 0 \
-      --client-prefix "dur-$label-" --broker-pid "$pid" --label "$label/fanin_q$qos" --quiet \
+  # warm-up (not measured, clean sessions so that nothing stays queued): the JIT, for Midge
+  "$MQLOAD" --port "$port" --scenario fanin --pubs 16 --subs 1 --qos 1 --size 64 --duration 5 --warmup 1 \
+    --inflight 20 --e2e-window 100 --clean 1 --client-prefix "warm-$label-" --quiet >/dev/null 2>&1
+  sleep 2
+  # QoS 1 flat out, QoS 1 at a fixed 16 x 500 msgs/s (the latency test), QoS 2 flat out last
+  # (Mosquitto 2.0 stalls there); persistent sessions, the same ids throughout
+  for test in q1 q1_rate q2; do
+    case "$test" in
+      q1) args="--qos 1 --inflight 20 --e2e-window 100" ;;
+      q1_rate) args="--qos 1 --rate 500" ;;
+      q2) args="--qos 2 --inflight 20 --e2e-window 100" ;;
+    esac
+    # shellcheck disable=SC2086
+    "$MQLOAD" --port "$port" --scenario fanin --pubs 16 --subs 1 $args --size 64 \
+      --duration "$DUR" --warmup 1 --clean 0 \
+      --client-prefix "dur-$label-" --broker-pid "$pid" --label "$label/fanin_$test" --quiet \
       --drain-idle 20 2>/dev/null | grep '^RESULT'
     sleep 2
   done
