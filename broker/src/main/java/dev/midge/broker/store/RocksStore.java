@@ -12,7 +12,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.rocksdb.BlockBasedTableConfig;
@@ -92,19 +94,35 @@ public final class RocksStore implements Store {
         try {
             return open();
         } catch (RocksDBException e) {
-            // A damaged store must not keep the broker down: keep it for inspection, start afresh.
+            // A damaged store must not keep the broker down: keep it for inspection, start afresh
+            // with what can be read out of it.
             Path aside = dir.resolveSibling(dir.getFileName() + ".corrupt-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            LOG.error("The store in {} cannot be opened ({}); moved it to {} and starting with an empty store. "
-                    + "Sessions, queued and retained messages in it are not recovered.", dir, e.getMessage(), aside);
+            LOG.error("The store in {} cannot be opened ({}); moved it to {} and starting a fresh store with what "
+                    + "can be read out of it.", dir, e.getMessage(), aside);
             handles.clear();
             Files.move(dir, aside);
             Files.createDirectories(dir);
+            RocksDB fresh;
             try {
-                return open();
+                fresh = open();
             } catch (RocksDBException again) {
                 throw new IOException("cannot open a fresh store in " + dir + ": " + again.getMessage(), again);
             }
+            Map<String, ColumnFamilyHandle> byName = new HashMap<>();
+            for (int i = 0; i < FAMILIES.length; i++) {
+                byName.put(FAMILIES[i], handles.get(i + 1));
+            }
+            try {
+                StoreSalvage.Result salvaged = StoreSalvage.salvage(aside, fresh, byName);
+                LOG.error("Store salvage from {}: {} table records and {} logged write batches read back, {} damaged "
+                        + "files. Messages deleted before the damage may be delivered again.", aside,
+                        salvaged.tableRecords(), salvaged.logBatches(), salvaged.damagedFiles());
+            } catch (IOException | RuntimeException failed) {
+                LOG.error("Store salvage from {} stopped ({}); starting with what it read until then.", aside,
+                        failed.getMessage());
+            }
+            return fresh;
         }
     }
 

@@ -9,9 +9,11 @@ import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
 import io.netty.channel.DefaultEventLoop;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 
 class RocksStoreTest {
@@ -254,24 +257,77 @@ class RocksStoreTest {
     }
 
     @Test
-    void corruptStore_movedAsideAndFreshOneOpened() throws Exception {
+    void damagedManifest_storeMovedAside_loggedWritesSalvaged_upToADamagedTail() throws Exception {
         Path data = dir.resolve("data");
+        Message m;
         try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
-            store.putSession("x", 60, null);
+            m = message(store.nextMessageId(), "kept");
+            store.putSession("x", 60, "alice");
+            store.putSubscription("x", "t/#", new Subscription("t/#", Qos.AT_LEAST_ONCE, false, false, 0), 0);
+            store.enqueue("x", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
+            store.putRetained("state", message(store.nextMessageId(), "on"));
+            store.putSession("gone", 60, null);
+            store.removeSession("gone");
             sync(store);
         }
-        try (var files = Files.list(data)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("MANIFEST")).toList()) {
-                Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        damage(data, "MANIFEST");
+        try (var logs = Files.list(data)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Files.write(log, new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, StandardOpenOption.APPEND);
             }
         }
         Collected c = new Collected();
         try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
             store.recover(c);
+            assertThat(store.readQueue("x", 1, 10)).singleElement()
+                    .satisfies(q -> assertThat(q.message().publish().payload()).isEqualTo("kept".getBytes(StandardCharsets.UTF_8)));
         }
-        assertThat(c.events).isEmpty();
+        assertThat(c.events).contains("session x 60", "sub x t/# q1 rapfalse id0", "waiting x 1", "retained state on")
+                .noneMatch(e -> e.contains("gone"));
         try (var siblings = Files.list(dir)) {
             assertThat(siblings.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("data.corrupt-"));
         }
+    }
+
+    @Test
+    void damagedManifest_flushedTablesAndLogBothSalvaged() throws Exception {
+        Path data = dir.resolve("data");
+        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+            store.putSession("created", 60, null); // lays the store out as the broker does
+            sync(store);
+        }
+        List<ColumnFamilyDescriptor> d = descriptors();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.open(o, data.toString(), d, handles);
+             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.put(handles.get(1), "flushed".getBytes(StandardCharsets.UTF_8), Records.session(30, null));
+            db.flush(flush, handles.get(1));
+            db.put(handles.get(1), "logged".getBytes(StandardCharsets.UTF_8), Records.session(40, null));
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+        damage(data, "MANIFEST");
+        Collected c = new Collected();
+        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+            store.recover(c);
+        }
+        assertThat(c.events).contains("session flushed 30", "session logged 40");
+    }
+
+    private static void damage(Path data, String prefix) throws IOException {
+        try (var files = Files.list(data)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            }
+        }
+    }
+
+    private static List<ColumnFamilyDescriptor> descriptors() {
+        List<ColumnFamilyDescriptor> d = new ArrayList<>();
+        d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        for (String f : new String[] {"sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
+            "retained"}) {
+            d.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII)));
+        }
+        return d;
     }
 }
