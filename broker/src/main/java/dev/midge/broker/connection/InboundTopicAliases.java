@@ -13,8 +13,12 @@ import java.util.Map;
  * the connection [MQTT-3.3.2-7]. Owned by the connection's event loop.
  */
 final class InboundTopicAliases {
+    /** For connections that may not use aliases (3.x, or a maximum of 0): any alias is refused. */
+    static final InboundTopicAliases NONE = new InboundTopicAliases(0);
+
     private final int maximum;
-    private final Map<Integer, String> topics = new HashMap<>();
+    /** Created with the first alias: most connections never set one. */
+    private Map<Integer, String> topics;
 
     InboundTopicAliases(int maximum) {
         this.maximum = maximum;
@@ -38,11 +42,14 @@ final class InboundTopicAliases {
         }
         String topic = p.topic();
         if (topic.isEmpty()) {
-            topic = topics.get(alias);
+            topic = topics == null ? null : topics.get(alias);
             if (topic == null) {
                 throw MalformedPacketException.protocolError("unknown topic alias " + alias);
             }
         } else {
+            if (topics == null) {
+                topics = new HashMap<>();
+            }
             topics.put(alias, topic);
         }
         Properties props = p.properties().toBuilder().remove(Property.TOPIC_ALIAS).build();

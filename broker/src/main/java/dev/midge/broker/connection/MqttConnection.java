@@ -226,7 +226,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             Integer problem = connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION);
             problemInformation = problem == null || problem == 1;
         }
-        topicAliases = new InboundTopicAliases(version.isV5() ? broker.config().maxTopicAlias() : 0);
+        int aliases = version.isV5() ? broker.config().maxTopicAlias() : 0;
+        topicAliases = aliases == 0 ? InboundTopicAliases.NONE : new InboundTopicAliases(aliases);
         pending = new ArrayDeque<>();
         channel.config().setAutoRead(false);
         ConnectInbound.handle(this, connect);
