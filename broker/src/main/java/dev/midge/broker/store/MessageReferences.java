@@ -142,6 +142,11 @@ final class MessageReferences {
         }
     }
 
+    /** Bodies and unwritten entries tracked: none once every entry is dequeued or released. */
+    int tracked() {
+        return bodies.size() + unwritten.size();
+    }
+
     /** Drops one reference (caller holds b); true when the body is on disk and nothing refers to it now. */
     private boolean release(long messageId, Body b) {
         if (--b.refs > 0) {
