@@ -129,7 +129,7 @@ final class StoreRecovery implements Recovery {
     public void inboundQos2(String clientId, int packetId) {
         Restored r = sessions.get(clientId);
         if (r != null) {
-            r.steps.add(() -> r.session.restoreInboundQos2(packetId));
+            r.steps.add(() -> r.session.inboundQos2().restore(packetId));
         }
     }
 

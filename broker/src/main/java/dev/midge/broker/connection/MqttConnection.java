@@ -276,7 +276,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     private void onPubrel(Pubrel pubrel) {
         // spec 4.3.3: PUBREL is always answered with PUBCOMP; MQTT 5 says when the id was unknown
-        boolean known = session.releaseInboundQos2(pubrel.packetId());
+        boolean known = session.inboundQos2().release(pubrel.packetId());
         int reason = known || !isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
         Pubcomp pubcomp = new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY);
         // the id is free once PUBCOMP is out: its release must be durable first, or a restart

@@ -50,8 +50,8 @@ public final class PublishInbound {
             return;
         }
         if (publish.qos() == Qos.EXACTLY_ONCE && conn.isV5()
-                && session.inboundQos2Count() >= broker.sessionLimits().maxInflight()
-                && !session.awaitsPubrel(publish.packetId())) {
+                && session.inboundQos2().count() >= broker.sessionLimits().maxInflight()
+                && !session.inboundQos2().awaits(publish.packetId())) {
             // [MQTT-3.3.4-8] more unacknowledged QoS 2 messages than the receive maximum we announced
             conn.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
             return;
@@ -85,7 +85,7 @@ public final class PublishInbound {
             case EXACTLY_ONCE -> {
                 // [MQTT-4.3.3-2] a PUBLISH whose id still awaits PUBREL is a retransmission: no second delivery
                 Routed routed = refusal != ROUTE ? new Routed(refusal, false)
-                        : routeDurably(broker, conn, publish, () -> session.beginInboundQos2(publish.packetId()));
+                        : routeDurably(broker, conn, publish, () -> session.inboundQos2().begin(publish.packetId()));
                 acknowledge(broker, conn, new Pubrec(publish.packetId(), routed.reason, Properties.EMPTY), routed);
             }
         }
