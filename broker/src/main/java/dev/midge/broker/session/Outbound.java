@@ -46,7 +46,8 @@ final class Outbound {
     private long backlogFrom;
     private long backlogTo;
     private int backlogCount;
-    private final Map<String, Integer> aliases = new HashMap<>();
+    /** Created when a client that takes aliases gets its first message (never for 3.x). */
+    private Map<String, Integer> aliases;
     /** Messages dropped for this client (written on the owner loop, read by anyone). */
     private volatile long dropped;
     /** Whether the current run of drops has been logged (once per run, as Mosquitto does). */
@@ -133,7 +134,7 @@ final class Outbound {
     /** Binds a new connection: aliases start afresh [MQTT-3.3.2-7]; unacknowledged messages go again. */
     void attach(Peer p) {
         this.peer = p;
-        aliases.clear();
+        aliases = null;
         List<MqttPacket> resend = new ArrayList<>(inflight.size());
         for (OutboundFlight f : inflight.values()) {
             // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
@@ -239,6 +240,9 @@ final class Outbound {
     private Publish withAlias(Publish p) {
         if (peer.topicAliasMaximum() == 0 || !peer.version().isV5()) {
             return p;
+        }
+        if (aliases == null) {
+            aliases = new HashMap<>();
         }
         Integer alias = aliases.get(p.topic());
         if (alias != null) {
@@ -379,6 +383,6 @@ final class Outbound {
         queuedBytes = 0;
         inflight.clear();
         queue.clear();
-        aliases.clear();
+        aliases = null;
     }
 }
