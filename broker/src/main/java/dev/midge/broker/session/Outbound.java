@@ -35,7 +35,8 @@ final class Outbound {
     /** Payload bytes in the queue (max_queued_bytes) and in queue + inflight (the budget). */
     private long queuedBytes;
     private long heldBytes;
-    private final LinkedHashMap<Integer, OutboundFlight> inflight = new LinkedHashMap<>();
+    /** In sending order; empty and shared until the first QoS 1/2 message goes out (idle connections). */
+    private Map<Integer, OutboundFlight> inflight = Map.of();
     // sized for the idle connection, which most are (the default 17 slots take 88 bytes a deque); they grow
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
     /**
@@ -93,7 +94,7 @@ final class Outbound {
         Publish out = d.message().toSubscriber(d.qos(), d.retain(), packetId, d.subscriptionIds(), System.nanoTime());
         OutboundFlight f = new OutboundFlight(out, d);
         f.released = released;
-        inflight.put(packetId, f);
+        flights().put(packetId, f);
     }
 
     /** Recovery: {@code count} messages waiting in the store, the first under {@code fromSeq}. */
@@ -223,7 +224,7 @@ final class Outbound {
         if (qos0) {
             left(d); // handed to the socket, which Netty's writability bounds
         } else {
-            inflight.put(out.packetId(), new OutboundFlight(out, d));
+            flights().put(out.packetId(), new OutboundFlight(out, d));
         }
         if (d.stored() && d.qos() == Qos.EXACTLY_ONCE) {
             // Write-ahead: the packet id is durable before the client can see it, so that after a
@@ -234,6 +235,13 @@ final class Outbound {
         } else {
             ch.writeAndFlush(wire, ch.voidPromise());
         }
+    }
+
+    private Map<Integer, OutboundFlight> flights() {
+        if (!(inflight instanceof LinkedHashMap)) {
+            inflight = new LinkedHashMap<>();
+        }
+        return inflight;
     }
 
     /** Replaces a repeated topic by its alias when the client allows aliases (spec 3.3.2.3.4). */
@@ -381,7 +389,7 @@ final class Outbound {
         budget.release(heldBytes);
         heldBytes = 0;
         queuedBytes = 0;
-        inflight.clear();
+        inflight = Map.of();
         queue.clear();
         aliases = null;
     }
