@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * then hands each barrier's callback back to its event loop: group commit, one sync per batch
  * however many clients wait.
  *
- * <p>Only a barrier wakes the thread, and only a batch with a barrier is synced. Writes nobody
- * waits for (a subscriber's acknowledgement deleting a queue entry, say) linger until the next
- * barrier or {@link #LINGER_NANOS}, and are written without sync: the next synced write syncs the
- * log they are in. That saves a wake-up and an fsync per delivered message; a crash can then undo
+ * <p>Only a batch with a barrier is synced. Writes nobody waits for (a subscriber's
+ * acknowledgement deleting a queue entry, say) wake the thread only when it is idle, linger until
+ * the next barrier or {@link #LINGER_NANOS}, and are written without sync: the next synced write
+ * syncs the log they are in. That saves a wake-up and an fsync per delivered message; a crash can then undo
  * such a delete, which redelivers an acknowledged QoS 1 message (allowed) and resends a PUBREL
  * (harmless), never loses or duplicates what an acknowledgement promised.
  */
