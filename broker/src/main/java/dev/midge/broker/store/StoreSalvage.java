@@ -88,13 +88,17 @@ final class StoreSalvage {
     /** RocksDB's numbered files with this suffix, oldest first. */
     private static List<Path> numbered(Path dir, String suffix) throws IOException {
         try (var files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(suffix)
-                            && p.getFileName().toString().matches("\\d+\\" + suffix))
-                    .sorted(Comparator.comparingLong(p -> Long.parseLong(
-                            p.getFileName().toString().substring(0, p.getFileName().toString().length()
-                                    - suffix.length()))))
+            return files.filter(p -> fileNumber(p, suffix) >= 0)
+                    .sorted(Comparator.comparingLong(p -> fileNumber(p, suffix)))
                     .toList();
         }
+    }
+
+    /** The number of a file named NUMBER + suffix (000012.log), or -1 for any other file. */
+    private static long fileNumber(Path p, String suffix) {
+        String name = p.getFileName().toString();
+        return name.matches("\\d+\\" + suffix)
+                ? Long.parseLong(name.substring(0, name.length() - suffix.length())) : -1;
     }
 
     /** Copies a table's records into its family; -1 when the file cannot be read. */

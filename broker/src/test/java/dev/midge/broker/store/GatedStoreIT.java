@@ -149,15 +149,23 @@ class GatedStoreIT {
         }
     }
 
+    private static Broker start(GatedStore store) throws Exception {
+        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).allowAnonymous(true).sysInterval(0)
+                .build();
+        return new Broker(config, List.of(), store).start();
+    }
+
+    private static Connect connect(String clientId, boolean cleanSession) {
+        return new Connect(MqttVersion.MQTT_3_1_1, clientId, cleanSession, 60, null, null, null, Properties.EMPTY);
+    }
+
     @Test
     void acknowledgements_waitForDurability() throws Exception {
         GatedStore store = new GatedStore();
-        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).allowAnonymous(true).sysInterval(0)
-                .build();
-        Broker broker = new Broker(config, List.of(), store).start();
+        Broker broker = start(store);
         try (Peer sub = new Peer(broker.port()); Peer pub = new Peer(broker.port())) {
             store.hold();
-            sub.send(new Connect(MqttVersion.MQTT_3_1_1, "gated-sub", false, 60, null, null, null, Properties.EMPTY));
+            sub.send(connect("gated-sub", false));
             assertThat(sub.receive(300)).as("CONNACK before the session is durable").isNull();
             store.release();
             assertThat(sub.receive(3000)).isInstanceOf(Connack.class);
@@ -168,7 +176,7 @@ class GatedStoreIT {
             store.release();
             assertThat(sub.receive(3000)).isInstanceOf(Suback.class);
 
-            pub.send(new Connect(MqttVersion.MQTT_3_1_1, "gated-pub", true, 60, null, null, null, Properties.EMPTY));
+            pub.send(connect("gated-pub", true));
             assertThat(pub.receive(3000)).isInstanceOf(Connack.class);
             store.hold();
             int before = store.log.size();
@@ -186,15 +194,13 @@ class GatedStoreIT {
     @Test
     void acknowledgementOfNothingStored_goesAtOnce_butNeverOvertakesOneThatWaits() throws Exception {
         GatedStore store = new GatedStore();
-        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).allowAnonymous(true).sysInterval(0)
-                .build();
-        Broker broker = new Broker(config, List.of(), store).start();
+        Broker broker = start(store);
         try (Peer sub = new Peer(broker.port()); Peer pub = new Peer(broker.port())) {
-            sub.send(new Connect(MqttVersion.MQTT_3_1_1, "kept-sub", false, 60, null, null, null, Properties.EMPTY));
+            sub.send(connect("kept-sub", false));
             assertThat(sub.receive(3000)).isInstanceOf(Connack.class);
             sub.send(new Subscribe(1, List.of(Subscription.of("kept", Qos.AT_LEAST_ONCE)), Properties.EMPTY));
             assertThat(sub.receive(3000)).isInstanceOf(Suback.class);
-            pub.send(new Connect(MqttVersion.MQTT_3_1_1, "clean-pub", true, 60, null, null, null, Properties.EMPTY));
+            pub.send(connect("clean-pub", true));
             assertThat(pub.receive(3000)).isInstanceOf(Connack.class);
 
             store.hold();

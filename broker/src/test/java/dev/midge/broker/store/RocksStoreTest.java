@@ -29,6 +29,9 @@ import org.rocksdb.RocksDB;
 
 class RocksStoreTest {
     private static final DefaultEventLoop LOOP = new DefaultEventLoop();
+    /** The store's column families after "default", in the order RocksStore creates them. */
+    private static final List<String> FAMILIES = List.of("sessions", "subscriptions", "messages", "queues",
+            "inflight", "inbound", "retained");
     @TempDir
     Path dir;
 
@@ -238,17 +241,10 @@ class RocksStoreTest {
     }
 
     private <T> T withReadOnly(String family, ReadOnlyQuery<T> query) {
-        List<ColumnFamilyDescriptor> d = new ArrayList<>();
-        d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (String f : new String[] {"sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
-            "retained"}) {
-            d.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII)));
-        }
+        List<ColumnFamilyDescriptor> d = descriptors();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.openReadOnly(o, dir.toString(), d, handles)) {
-            int i = List.of("default", "sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
-                    "retained").indexOf(family);
-            T v = query.run(db, handles.get(i));
+            T v = query.run(db, handles.get(FAMILIES.indexOf(family) + 1));
             handles.forEach(ColumnFamilyHandle::close);
             return v;
         } catch (Exception e) {
@@ -324,8 +320,7 @@ class RocksStoreTest {
     private static List<ColumnFamilyDescriptor> descriptors() {
         List<ColumnFamilyDescriptor> d = new ArrayList<>();
         d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (String f : new String[] {"sessions", "subscriptions", "messages", "queues", "inflight", "inbound",
-            "retained"}) {
+        for (String f : FAMILIES) {
             d.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII)));
         }
         return d;
