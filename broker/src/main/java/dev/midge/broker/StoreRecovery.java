@@ -2,6 +2,7 @@ package dev.midge.broker;
 
 import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.broker.session.Delivery;
+import dev.midge.broker.session.LastWill;
 import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.store.Recovery;
@@ -9,6 +10,7 @@ import dev.midge.broker.subscription.SharedFilter;
 import dev.midge.broker.subscription.Subscriber;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import dev.midge.codec.topic.Topic;
 import dev.midge.codec.topic.TopicFilter;
 import io.netty.channel.EventLoop;
@@ -33,6 +35,9 @@ final class StoreRecovery implements Recovery {
     /** The security restored sessions are checked with until their clients reconnect. */
     private final ListenerSecurity security;
     private final Map<String, Restored> sessions = new LinkedHashMap<>();
+    /** Wills of clients without a stored session: they go out once everything else is back. */
+    private final List<Runnable> orphanWills = new ArrayList<>();
+    private int wills;
     private int messages;
     private int retainedCount;
 
@@ -40,6 +45,8 @@ final class StoreRecovery implements Recovery {
     private static final class Restored {
         final Session session;
         final List<Runnable> steps = new ArrayList<>();
+        /** The will of a client connected or waiting out its will delay when the broker stopped. */
+        LastWill will;
         long firstWaiting;
         long lastWaiting;
         int waiting;
@@ -68,8 +75,16 @@ final class StoreRecovery implements Recovery {
                 broker.lifecycle().abandoned(s);
             }).syncUninterruptibly();
         }
-        LOG.info("Recovered {} sessions, {} queued messages and {} retained messages from the store in {} ms.",
-                sessions.size(), messages, retainedCount, (System.nanoTime() - start) / 1_000_000);
+        // after every session has its queue back: a will goes to subscribers like any message
+        orphanWills.forEach(Runnable::run);
+        for (Restored r : sessions.values()) {
+            if (r.will != null) {
+                Session s = r.session;
+                s.owner().submit(() -> broker.lifecycle().willAfterRestart(s, r.will)).syncUninterruptibly();
+            }
+        }
+        LOG.info("Recovered {} sessions, {} queued messages, {} retained messages and {} wills from the store in {} ms.",
+                sessions.size(), messages, retainedCount, wills, (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override
@@ -130,6 +145,30 @@ final class StoreRecovery implements Recovery {
         Restored r = sessions.get(clientId);
         if (r != null) {
             r.steps.add(() -> r.session.inboundQos2().restore(packetId));
+        }
+    }
+
+    @Override
+    public void will(String clientId, long willId, String username, Will will) {
+        wills++;
+        LastWill lastWill = new LastWill(will, willId);
+        Restored r = sessions.get(clientId);
+        if (r == null) {
+            // its session ended with the connection: the will goes out now [MQTT-3.1.2-8]
+            orphanWills.add(() -> broker.distributor().publishWill(lastWill, clientId,
+                    security.access(clientId, username)));
+        } else if (r.will != null) {
+            // two connections' wills (a crash during a takeover): the newer one is the client's
+            // now; the older one goes out as a takeover sends it, at once or not at all
+            LastWill older = r.will.storeId() < willId ? r.will : lastWill;
+            r.will = older == lastWill ? r.will : lastWill;
+            if (older.delaySeconds() == 0) {
+                orphanWills.add(() -> broker.distributor().publishWill(older, clientId, r.session.access()));
+            } else {
+                broker.store().removeWill(clientId, older.storeId());
+            }
+        } else {
+            r.will = lastWill;
         }
     }
 

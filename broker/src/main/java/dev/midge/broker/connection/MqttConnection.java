@@ -8,6 +8,7 @@ import dev.midge.broker.inbound.DisconnectInbound;
 import dev.midge.broker.inbound.PublishInbound;
 import dev.midge.broker.inbound.SubscribeInbound;
 import dev.midge.broker.inbound.UnsubscribeInbound;
+import dev.midge.broker.session.LastWill;
 import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.transport.ListenerContext;
@@ -27,7 +28,6 @@ import dev.midge.codec.packet.Pubrel;
 import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Unsubscribe;
-import dev.midge.codec.packet.Will;
 import dev.midge.codec.wire.MalformedPacketException;
 import dev.midge.codec.wire.MqttEncoder;
 import io.netty.channel.Channel;
@@ -59,7 +59,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private MqttVersion version;
     private String clientId;
     private Session session;
-    private Will will;
+    private LastWill will;
     private InboundTopicAliases topicAliases;
     private boolean problemInformation = true;
     /** Packets that arrived while the CONNECT was being settled (e.g. a takeover on another loop). */
@@ -238,14 +238,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
      * answers CONNACK, binds the session (which resends what it has in flight), starts the
      * keep-alive timer, and replays packets that arrived meanwhile.
      */
-    public void accepted(Session bound, Connect connect, Connack connack, Peer peer, int keepAliveSeconds) {
+    public void accepted(Session bound, Connect connect, LastWill lastWill, Connack connack, Peer peer,
+                         int keepAliveSeconds) {
         this.session = bound;
         if (!channel.isActive()) {
             // The client went away while its CONNECT was settled.
+            broker.lifecycle().discard(bound, lastWill);
             broker.lifecycle().abandoned(bound);
             return;
         }
-        this.will = connect.will();
+        this.will = lastWill;
         broker.metrics().clientConnected();
         channel.write(connack);
         bound.attach(peer);
@@ -293,8 +295,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
     public void closeByClient(boolean keepWill) {
-        if (!keepWill) {
-            will = null; // [MQTT-3.14.4-3]
+        if (!keepWill && will != null) {
+            broker.lifecycle().discard(session, will); // [MQTT-3.14.4-3]
+            will = null;
         }
         broker.log().event("Client {} disconnected.", clientId);
         channel.close();
@@ -378,12 +381,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (session != null && pending == null) {
             broker.metrics().clientDisconnected();
             Session s = session;
-            Will lastWill = will;
+            LastWill lastWill = will;
             if (takenOver) {
                 // The new connection owns the session; a will without delay still goes out.
-                Long delay = lastWill == null ? null : lastWill.properties().fourByte(Property.WILL_DELAY_INTERVAL);
-                if (lastWill != null && (delay == null || delay == 0)) {
+                if (lastWill != null && lastWill.delaySeconds() == 0) {
                     broker.distributor().publishWill(lastWill, s);
+                } else {
+                    broker.lifecycle().discard(s, lastWill);
                 }
             } else {
                 Channel ch = channel;

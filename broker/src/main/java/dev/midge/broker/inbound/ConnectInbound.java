@@ -9,6 +9,7 @@ import dev.midge.broker.config.TlsSettings;
 import dev.midge.broker.connection.MqttConnection;
 import dev.midge.broker.session.Peer;
 import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.session.LastWill;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.tls.PeerIdentity;
 import dev.midge.codec.packet.Connack;
@@ -17,6 +18,7 @@ import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.ReasonCode;
+import dev.midge.codec.packet.Will;
 import dev.midge.codec.topic.Topic;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -186,7 +188,7 @@ public final class ConnectInbound {
             Session fresh = newSession(broker, a, loop);
             existing = broker.sessions().putIfAbsent(fresh);
             if (existing == null) {
-                complete(conn, fresh, false, a);
+                complete(conn, fresh, false, a, false);
                 return;
             }
         }
@@ -218,12 +220,12 @@ public final class ConnectInbound {
                 loop.execute(() -> bind(conn, a));
                 return;
             }
-            loop.execute(() -> complete(conn, fresh, false, a));
+            loop.execute(() -> complete(conn, fresh, false, a, true));
         } else {
             // [MQTT-3.1.2-5] resume the stored session; the session present flag says so
             old.expirySeconds(a.expirySeconds());
             old.moveTo(loop);
-            loop.execute(() -> complete(conn, old, true, a));
+            loop.execute(() -> complete(conn, old, true, a, true));
         }
     }
 
@@ -232,16 +234,29 @@ public final class ConnectInbound {
                 loop);
     }
 
-    /** On the session's (new) owner loop: CONNACK once the session record is durable. */
-    private static void complete(MqttConnection conn, Session session, boolean present, Accepted a) {
+    /**
+     * On the session's (new) owner loop, which is the connection's: CONNACK once what the connect
+     * stored is durable. A new session that is not kept and replaced nothing stored nothing, so its
+     * CONNACK goes out at once instead of waiting for a round trip through the store's writer.
+     */
+    private static void complete(MqttConnection conn, Session session, boolean present, Accepted a,
+                                 boolean tookOver) {
         String previousUser = session.access().username();
         session.access(conn.access());
         if (!present || !java.util.Objects.equals(previousUser, conn.access().username())) {
             session.persist(); // the record carries the user name the ACL is checked with after a restart
         }
+        Will will = a.connect().will();
+        // kept in the store until published or discarded, so that a crash does not lose it
+        LastWill lastWill = will == null ? null
+                : new LastWill(will, conn.broker().store().putWill(a.clientId(), conn.access().username(), will));
         Connack connack = new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a));
-        conn.broker().store().afterDurable(conn.channel().eventLoop(),
-                () -> conn.accepted(session, a.connect(), connack, a.peer(), a.keepAlive()));
+        Runnable answer = () -> conn.accepted(session, a.connect(), lastWill, connack, a.peer(), a.keepAlive());
+        if (tookOver || session.persistent() || will != null) {
+            conn.broker().store().afterDurable(conn.channel().eventLoop(), answer);
+        } else {
+            answer.run();
+        }
     }
 
     /** What an MQTT 5 client learns about the broker's limits in CONNACK (spec 3.2.2.3). */

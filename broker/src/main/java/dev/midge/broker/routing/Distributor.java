@@ -1,6 +1,8 @@
 package dev.midge.broker.routing;
 
+import dev.midge.broker.acl.ClientAccess;
 import dev.midge.broker.retain.RetainedMessages;
+import dev.midge.broker.session.LastWill;
 import dev.midge.broker.session.Message;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.store.Store;
@@ -50,16 +52,28 @@ public final class Distributor {
      * Publishes a will message with its properties [MQTT-3.1.2-8] [MQTT-3.1.3-10], when the
      * client may still publish to its topic (the ACL may have changed since CONNECT).
      */
-    public void publishWill(Will will, Session session) {
-        Topic topic = Topic.of(will.topic());
-        if (!session.access().canPublish(topic)) {
-            LOG.info("Will of client {} to {} not published: the ACL denies the client write access.",
-                    session.clientId(), will.topic());
-            return;
-        }
-        Properties props = will.properties().toBuilder().remove(Property.WILL_DELAY_INTERVAL)
-                .build();
-        Publish p = new Publish(will.topic(), will.payload(), will.qos(), will.retain(), false, 0, props);
-        distribute(topic, p, session.clientId());
+    public void publishWill(LastWill will, Session session) {
+        publishWill(will, session.clientId(), session.access());
+    }
+
+    /**
+     * The same for a client whose session is gone (a will read back after a restart). The will's
+     * messages and the removal of its store record are one unit: after a crash it has gone out
+     * exactly once or not yet.
+     */
+    public void publishWill(LastWill lastWill, String clientId, ClientAccess access) {
+        Will will = lastWill.will();
+        store.atomically(() -> {
+            Topic topic = Topic.of(will.topic());
+            if (access.canPublish(topic)) {
+                Properties props = will.properties().toBuilder().remove(Property.WILL_DELAY_INTERVAL).build();
+                distribute(topic, new Publish(will.topic(), will.payload(), will.qos(), will.retain(), false, 0, props),
+                        clientId);
+            } else {
+                LOG.info("Will of client {} to {} not published: the ACL denies the client write access.",
+                        clientId, will.topic());
+            }
+            store.removeWill(clientId, lastWill.storeId());
+        });
     }
 }

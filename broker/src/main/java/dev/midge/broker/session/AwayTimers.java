@@ -1,6 +1,5 @@
 package dev.midge.broker.session;
 
-import dev.midge.codec.packet.Will;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,14 +11,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class AwayTimers {
     private ScheduledFuture<?> expiry;
-    private Will pendingWill;
+    private LastWill pendingWill;
     private ScheduledFuture<?> willTimer;
 
     void expireAfter(EventLoop loop, long seconds, Runnable onExpiry) {
         expiry = loop.schedule(onExpiry, seconds, TimeUnit.SECONDS);
     }
 
-    void delayWill(EventLoop loop, Will will, long delaySeconds, Runnable publish) {
+    void delayWill(EventLoop loop, LastWill will, long delaySeconds, Runnable publish) {
         pendingWill = will;
         willTimer = loop.schedule(() -> {
             pendingWill = null;
@@ -28,8 +27,8 @@ final class AwayTimers {
     }
 
     /** The will still waiting, taken (it goes out now, the session ending), or null. */
-    Will takePendingWill() {
-        Will w = pendingWill;
+    LastWill takePendingWill() {
+        LastWill w = pendingWill;
         pendingWill = null;
         if (willTimer != null) {
             willTimer.cancel(false);
@@ -38,8 +37,11 @@ final class AwayTimers {
         return w;
     }
 
-    /** The client is back (or the session moves or ends): nothing scheduled happens. */
-    void cancel() {
+    /**
+     * The client is back (or the session moves or ends): nothing scheduled happens. Returns the
+     * delayed will that will now never go out, or null.
+     */
+    LastWill cancel() {
         if (expiry != null) {
             expiry.cancel(false);
             expiry = null;
@@ -48,6 +50,8 @@ final class AwayTimers {
             willTimer.cancel(false);
             willTimer = null;
         }
+        LastWill dropped = pendingWill;
         pendingWill = null;
+        return dropped;
     }
 }

@@ -4,7 +4,6 @@ import dev.midge.broker.acl.ClientAccess;
 import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Subscription;
-import dev.midge.codec.packet.Will;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.HashMap;
@@ -207,7 +206,7 @@ public final class Session {
      */
     public void attach(Peer p) {
         assertOwner();
-        away.cancel();
+        cancelAway();
         this.peer = p;
         this.online = true;
         outbound.attach(p);
@@ -240,7 +239,7 @@ public final class Session {
     /** Hands the session to another event loop (takeover). Called on the current owner. */
     public void moveTo(EventLoop newOwner) {
         assertOwner();
-        away.cancel();
+        cancelAway();
         this.owner = newOwner;
     }
 
@@ -250,7 +249,7 @@ public final class Session {
         discarded = true;
         online = false;
         peer = null;
-        away.cancel();
+        cancelAway();
         outbound.clear();
         inboundQos2.clear();
         Delivery d;
@@ -280,14 +279,22 @@ public final class Session {
         away.expireAfter(owner, seconds, onExpiry);
     }
 
+    /** Cancels the expiry timer and the delayed will, whose store record goes with it. */
+    private void cancelAway() {
+        LastWill dropped = away.cancel();
+        if (dropped != null) {
+            store.removeWill(clientId, dropped.storeId());
+        }
+    }
+
     /** Keeps a will to publish after {@code delaySeconds} unless the client returns first. */
-    public void delayWill(Will will, long delaySeconds, Runnable publish) {
+    public void delayWill(LastWill will, long delaySeconds, Runnable publish) {
         assertOwner();
         away.delayWill(owner, will, delaySeconds, publish);
     }
 
     /** The delayed will not yet published, taken (the session is ending: it goes out now). */
-    public Will takePendingWill() {
+    public LastWill takePendingWill() {
         assertOwner();
         return away.takePendingWill();
     }

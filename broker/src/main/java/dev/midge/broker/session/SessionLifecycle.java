@@ -2,8 +2,6 @@ package dev.midge.broker.session;
 
 import dev.midge.broker.routing.Router;
 import dev.midge.broker.subscription.TopicTree;
-import dev.midge.codec.packet.Property;
-import dev.midge.codec.packet.Will;
 import io.netty.channel.Channel;
 import java.util.function.BiConsumer;
 
@@ -16,10 +14,10 @@ public final class SessionLifecycle {
     private final SessionRegistry registry;
     private final TopicTree tree;
     private final Router router;
-    private final BiConsumer<Will, Session> willPublisher;
+    private final BiConsumer<LastWill, Session> willPublisher;
 
     public SessionLifecycle(SessionRegistry registry, TopicTree tree, Router router,
-                            BiConsumer<Will, Session> willPublisher) {
+                            BiConsumer<LastWill, Session> willPublisher) {
         this.registry = registry;
         this.tree = tree;
         this.router = router;
@@ -30,8 +28,9 @@ public final class SessionLifecycle {
      * The session's connection {@code ch} has closed. {@code will} is the will to publish, or null
      * when there is none or the client disconnected normally.
      */
-    public void connectionLost(Session s, Channel ch, Will will) {
+    public void connectionLost(Session s, Channel ch, LastWill will) {
         if (s.channel() != ch || s.isDiscarded()) {
+            discard(s, will);
             return; // taken over meanwhile: the new connection owns what happens next
         }
         for (Delivery d : s.detach(ch)) {
@@ -43,18 +42,38 @@ public final class SessionLifecycle {
             }
         }
         if (will != null) {
-            long delay = willDelay(will);
-            if (delay == 0 || !s.persistent()) {
-                // [MQTT-3.1.2-8] at the latest when the session ends
-                willPublisher.accept(will, s);
-            } else {
-                s.delayWill(will, Math.min(delay, s.expirySeconds()), () -> willPublisher.accept(will, s));
-            }
+            willAway(s, will);
         }
         if (!s.persistent()) {
             end(s);
         } else if (s.expirySeconds() != Session.NEVER_EXPIRES) {
             s.expireAfter(s.expirySeconds(), () -> end(s));
+        }
+    }
+
+    /** Publishes the will of a client gone away now, or arms its delay. */
+    private void willAway(Session s, LastWill will) {
+        long delay = will.delaySeconds();
+        if (delay == 0 || !s.persistent()) {
+            // [MQTT-3.1.2-8] at the latest when the session ends
+            willPublisher.accept(will, s);
+        } else {
+            s.delayWill(will, Math.min(delay, s.expirySeconds()), () -> willPublisher.accept(will, s));
+        }
+    }
+
+    /**
+     * A session read back from the store had its client connected, or its will delayed, when the
+     * broker stopped: the will goes out as if the connection had just been lost.
+     */
+    public void willAfterRestart(Session s, LastWill will) {
+        willAway(s, will);
+    }
+
+    /** A will that will not go out: its store record goes. */
+    public void discard(Session s, LastWill will) {
+        if (will != null) {
+            s.store().removeWill(s.clientId(), will.storeId());
         }
     }
 
@@ -72,15 +91,10 @@ public final class SessionLifecycle {
         if (s.isDiscarded()) {
             return;
         }
-        Will pending = s.takePendingWill();
+        LastWill pending = s.takePendingWill();
         if (pending != null) {
             willPublisher.accept(pending, s);
         }
         registry.end(s, tree);
-    }
-
-    private static long willDelay(Will will) {
-        Long delay = will.properties().fourByte(Property.WILL_DELAY_INTERVAL);
-        return delay == null ? 0 : delay;
     }
 }

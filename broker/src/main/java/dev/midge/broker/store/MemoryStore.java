@@ -3,6 +3,7 @@ package dev.midge.broker.store;
 import dev.midge.broker.session.Message;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,6 +89,15 @@ public class MemoryStore implements Store {
 
     @Override
     public void removeRetained(String topic) {
+    }
+
+    @Override
+    public long putWill(String clientId, String username, Will will) {
+        return 0;
+    }
+
+    @Override
+    public void removeWill(String clientId, long willId) {
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import dev.midge.codec.wire.PropertiesCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -191,6 +192,37 @@ final class Records {
         long waitedNanos = Math.max(0, System.currentTimeMillis() - arrivedWall) * 1_000_000;
         Publish p = new Publish(topic, payload, qos, retain, false, 0, props);
         return new Message(id, p, origin, System.nanoTime() - waitedNanos, expiry);
+    }
+
+    /** A stored will and the user name its topic is checked against. */
+    record StoredWill(String username, Will will) {
+    }
+
+    /** A will: user name, QoS, retain, topic, will properties (wire format, delay included), payload. */
+    static byte[] will(String username, Will w) {
+        ByteBuf buf = Unpooled.buffer(32 + w.payload().length);
+        try {
+            writeString(buf, username);
+            buf.writeByte(w.qos().value()).writeBoolean(w.retain());
+            writeString(buf, w.topic());
+            PropertiesCodec.write(buf, w.properties(), PropertiesCodec.bodySize(w.properties()));
+            buf.writeInt(w.payload().length).writeBytes(w.payload());
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    static StoredWill will(byte[] v) {
+        ByteBuf buf = Unpooled.wrappedBuffer(v);
+        String username = readString(buf);
+        Qos qos = Qos.of(buf.readByte());
+        boolean retain = buf.readBoolean();
+        String topic = readString(buf);
+        Properties props = PropertiesCodec.read(buf, null); // will properties, as in CONNECT
+        byte[] payload = new byte[buf.readInt()];
+        buf.readBytes(payload);
+        return new StoredWill(username, new Will(topic, payload, qos, retain, props));
     }
 
     private static void writeString(ByteBuf buf, String s) {

@@ -3,6 +3,7 @@ package dev.midge.broker.store;
 import dev.midge.broker.session.Message;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import java.util.List;
 
 /** What {@link Store#recover} hands back at startup, one record at a time. */
@@ -27,4 +28,10 @@ public interface Recovery {
     void inboundQos2(String clientId, int packetId);
 
     void retained(String topic, Message message);
+
+    /**
+     * The will of a client that was connected, or waiting out its will delay, when the broker
+     * stopped: neither published nor discarded. Read after every other record.
+     */
+    void will(String clientId, long willId, String username, Will will);
 }

@@ -27,6 +27,7 @@ final class RocksReader {
     private final ColumnFamilyHandle inflight;
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
+    private final ColumnFamilyHandle wills;
     private final MessageReferences references;
 
     RocksReader(RocksDB db, List<ColumnFamilyHandle> handles, MessageReferences references) {
@@ -38,11 +39,16 @@ final class RocksReader {
         this.inflight = handles.get(5);
         this.inbound = handles.get(6);
         this.retained = handles.get(7);
+        this.wills = handles.get(8);
         this.references = references;
     }
 
-    /** Hands every record to {@code into}; returns the largest message id seen. */
-    long recover(Recovery into) {
+    /** The largest ids recovery saw, where the store's counters go on from. */
+    record LastIds(long messageId, long willId) {
+    }
+
+    /** Hands every record to {@code into}. */
+    LastIds recover(Recovery into) {
         long maxId = 0;
         try (RocksIterator it = db.newIterator(sessions)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -101,7 +107,16 @@ final class RocksReader {
                 maxId = Math.max(maxId, ByteBuffer.wrap(it.key()).getLong());
             }
         }
-        return maxId;
+        long maxWillId = 0;
+        try (RocksIterator it = db.newIterator(wills)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                long willId = Records.suffixOf(it.key()).getLong();
+                maxWillId = Math.max(maxWillId, willId);
+                Records.StoredWill w = Records.will(it.value());
+                into.will(Records.clientIdOf(it.key()), willId, w.username(), w.will());
+            }
+        }
+        return new LastIds(maxId, maxWillId);
     }
 
     List<Store.Queued> readQueue(String clientId, long fromSeq, int max) {

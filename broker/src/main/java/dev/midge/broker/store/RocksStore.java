@@ -3,6 +3,7 @@ package dev.midge.broker.store;
 import dev.midge.broker.session.Message;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RocksStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
     private static final String[] FAMILIES = {"sessions", "subscriptions", "messages", "queues", "inflight",
-        "inbound", "retained"};
+        "inbound", "retained", "wills"};
 
     static {
         RocksDB.loadLibrary();
@@ -58,9 +59,11 @@ public final class RocksStore implements Store {
     private final ColumnFamilyHandle inflight;
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
+    private final ColumnFamilyHandle wills;
 
     private final MessageReferences references = new MessageReferences();
     private final AtomicLong messageIds = new AtomicLong();
+    private final AtomicLong willIds = new AtomicLong();
     private final GroupCommitWriter writer;
     private final RocksReader reader;
     private volatile boolean closing;
@@ -86,6 +89,7 @@ public final class RocksStore implements Store {
         inflight = handles.get(5);
         inbound = handles.get(6);
         retained = handles.get(7);
+        wills = handles.get(8);
         writer = new GroupCommitWriter(db, syncIntervalMillis);
         reader = new RocksReader(db, handles, references);
     }
@@ -288,11 +292,28 @@ public final class RocksStore implements Store {
         op(wb -> wb.delete(retained, key));
     }
 
+    @Override
+    public long putWill(String clientId, String username, Will will) {
+        long willId = willIds.incrementAndGet();
+        byte[] key = Records.key(clientId, willId);
+        byte[] value = Records.will(username, will);
+        op(wb -> wb.put(wills, key, value));
+        return willId;
+    }
+
+    @Override
+    public void removeWill(String clientId, long willId) {
+        byte[] key = Records.key(clientId, willId);
+        op(wb -> wb.delete(wills, key));
+    }
+
     // ---- reading -----------------------------------------------------------------------------
 
     @Override
     public void recover(Recovery into) {
-        messageIds.set(reader.recover(into));
+        RocksReader.LastIds last = reader.recover(into);
+        messageIds.set(last.messageId());
+        willIds.set(last.willId());
     }
 
     @Override

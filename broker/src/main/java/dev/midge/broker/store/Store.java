@@ -3,6 +3,7 @@ package dev.midge.broker.store;
 import dev.midge.broker.session.Message;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import io.netty.channel.EventLoop;
 import java.util.List;
 
@@ -79,6 +80,17 @@ public interface Store extends AutoCloseable {
     void putRetained(String topic, Message message);
 
     void removeRetained(String topic);
+
+    /**
+     * Keeps the will of a connected client (and of one waiting out its will delay) until it is
+     * published or discarded, so that a crash does not lose it; {@code username} is what the will
+     * topic is checked against after a restart. Returns the record's id for {@link #removeWill}:
+     * one client can have two at once while a new connection takes over from an old one.
+     */
+    long putWill(String clientId, String username, Will will);
+
+    /** The will was published (in the same unit) or discarded. */
+    void removeWill(String clientId, long willId);
 
     /** Reads everything back at startup, in key order (sessions before their queues). */
     void recover(Recovery into);

@@ -8,6 +8,7 @@ import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
+import dev.midge.codec.packet.Will;
 import io.netty.channel.DefaultEventLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ class RocksStoreTest {
     private static final DefaultEventLoop LOOP = new DefaultEventLoop();
     /** The store's column families after "default", in the order RocksStore creates them. */
     private static final List<String> FAMILIES = List.of("sessions", "subscriptions", "messages", "queues",
-            "inflight", "inbound", "retained");
+            "inflight", "inbound", "retained", "wills");
     @TempDir
     Path dir;
 
@@ -83,6 +84,14 @@ class RocksStoreTest {
         public void retained(String topic, Message m) {
             events.add("retained " + topic + " " + new String(m.publish().payload(), StandardCharsets.UTF_8));
         }
+
+        @Override
+        public void will(String clientId, long willId, String username, Will will) {
+            events.add("will " + clientId + " #" + willId + " u" + username + " " + will.topic() + " "
+                    + new String(will.payload(), StandardCharsets.UTF_8) + " q" + will.qos().value() + " r"
+                    + will.retain() + " delay" + will.properties().fourByte(Property.WILL_DELAY_INTERVAL) + " "
+                    + will.properties().string(Property.CONTENT_TYPE));
+        }
     }
 
     private static void sync(Store store) throws Exception {
@@ -129,6 +138,32 @@ class RocksStoreTest {
                 "waiting c1 2",
                 "inbound c1 99",
                 "retained state kept");
+    }
+
+    @Test
+    void wills_keptUntilRemoved_readBackWithUserAndProperties_idsGoOnAfterRestart() throws Exception {
+        Will delayed = new Will("w/a", "gone".getBytes(StandardCharsets.UTF_8), Qos.AT_LEAST_ONCE, true,
+                Properties.builder().put(Property.WILL_DELAY_INTERVAL, 30L).put(Property.CONTENT_TYPE, "text/plain")
+                        .build());
+        Will plain = new Will("w/b", new byte[0], Qos.AT_MOST_ONCE, false, Properties.EMPTY);
+        long kept;
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            kept = store.putWill("a", "alice", delayed);
+            long discarded = store.putWill("b", null, plain);
+            long newer = store.putWill("b", null, plain);
+            assertThat(List.of(kept, discarded, newer)).doesNotHaveDuplicates();
+            store.removeWill("b", discarded);
+            sync(store);
+        }
+        Collected c = new Collected();
+        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+            store.recover(c);
+            assertThat(c.events).containsExactly(
+                    "will a #" + kept + " ualice w/a gone q1 rtrue delay30 text/plain",
+                    "will b #3 unull w/b  q0 rfalse delaynull null");
+            // a will of the new run never reuses the id of one still stored
+            assertThat(store.putWill("b", null, plain)).isGreaterThan(3);
+        }
     }
 
     @Test
