@@ -5,9 +5,7 @@ import dev.midge.broker.config.Listener;
 import dev.midge.broker.transport.ListenerContext;
 import dev.midge.broker.websocket.WebSocketFrames;
 import dev.midge.broker.websocket.WebSocketPaths;
-import dev.midge.codec.packet.MqttVersion;
-import dev.midge.codec.wire.MqttDecoder;
-import dev.midge.codec.wire.MqttEncoder;
+import dev.midge.codec.wire.MqttCodec;
 import dev.midge.codec.wire.PacketDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -22,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline of an MQTT connection, socket side first: TLS (on TLS listeners), flush
  * consolidation (one flush per read batch), the WebSocket layers (on WebSocket listeners),
- * decoder, encoder, packet counters, MqttConnection (which owns the connect / keep-alive timer).
+ * the MQTT codec (decoder, encoder and packet counters in one handler), MqttConnection (which
+ * owns the connect / keep-alive timer).
  */
 public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     /** The HTTP upgrade request is small; anything larger is not a browser's handshake. */
@@ -65,10 +64,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                             .build()))
                     .addLast(new WebSocketFrames());
         }
-        p.addLast(new MqttDecoder(PacketDecoder.forServer(maxPacket)))
-                // Until CONNECT is read, answers use 3.1.1 framing [MQTT-3.1.2-2].
-                .addLast(new MqttEncoder(MqttVersion.MQTT_3_1_1))
-                .addLast(counter)
+        p.addLast(new MqttCodec(PacketDecoder.forServer(maxPacket), counter))
                 .addLast(new MqttConnection(broker, listener));
     }
 }

@@ -29,7 +29,7 @@ import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Unsubscribe;
 import dev.midge.codec.wire.MalformedPacketException;
-import dev.midge.codec.wire.MqttEncoder;
+import dev.midge.codec.wire.MqttCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -221,14 +221,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     private void onConnect(Connect connect) {
         connectSeen = true;
         version = connect.version();
-        channel.pipeline().get(MqttEncoder.class).version(version);
+        channel.pipeline().get(MqttCodec.class).version(version);
         if (version.isV5()) {
             Integer problem = connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION);
             problemInformation = problem == null || problem == 1;
         }
         int aliases = version.isV5() ? broker.config().maxTopicAlias() : 0;
         topicAliases = aliases == 0 ? InboundTopicAliases.NONE : new InboundTopicAliases(aliases);
-        pending = new ArrayDeque<>();
+        pending = new ArrayDeque<>(1); // reads stop meanwhile: rarely more than one packet waits
         channel.config().setAutoRead(false);
         ConnectInbound.handle(this, connect);
     }

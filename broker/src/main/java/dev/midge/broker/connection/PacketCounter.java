@@ -3,14 +3,10 @@ package dev.midge.broker.connection;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.Publish;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import dev.midge.codec.wire.MqttCodec;
 
-/** Counts packets each way for $SYS (messages and publish messages received / sent). */
-@ChannelHandler.Sharable
-public final class PacketCounter extends ChannelDuplexHandler {
+/** Counts packets each way for $SYS (messages and publish messages received / sent); one for all connections. */
+public final class PacketCounter implements MqttCodec.Traffic {
     private final BrokerMetrics metrics;
 
     public PacketCounter(BrokerMetrics metrics) {
@@ -18,18 +14,12 @@ public final class PacketCounter extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MqttPacket) {
-            metrics.packetReceived(msg instanceof Publish);
-        }
-        ctx.fireChannelRead(msg);
+    public void received(MqttPacket packet) {
+        metrics.packetReceived(packet instanceof Publish);
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof MqttPacket) {
-            metrics.packetSent(msg instanceof Publish);
-        }
-        ctx.write(msg, promise);
+    public void sent(MqttPacket packet) {
+        metrics.packetSent(packet instanceof Publish);
     }
 }
