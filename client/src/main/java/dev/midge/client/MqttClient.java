@@ -11,8 +11,7 @@ import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Subscription;
 import dev.midge.codec.packet.Unsuback;
 import dev.midge.codec.packet.Unsubscribe;
-import dev.midge.codec.wire.MqttDecoder;
-import dev.midge.codec.wire.MqttEncoder;
+import dev.midge.codec.wire.MqttCodec;
 import dev.midge.codec.wire.PacketDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -121,8 +120,8 @@ public final class MqttClient implements AutoCloseable {
                             ch.pipeline().addLast(ssl);
                         }
                         ch.pipeline()
-                                .addLast(new MqttDecoder(PacketDecoder.forClient(options.version(), MAX_PACKET_SIZE)))
-                                .addLast(new MqttEncoder(options.version()))
+                                .addLast(new MqttCodec(PacketDecoder.forClient(options.version(), MAX_PACKET_SIZE),
+                                        options.version(), MqttCodec.Traffic.NONE))
                                 .addLast(new IdleStateHandler(0, options.keepAliveSeconds(), 0, TimeUnit.SECONDS))
                                 .addLast(h);
                     }

@@ -11,11 +11,14 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * {@link MqttDecoder}, {@link MqttEncoder} and a packet counter in one channel handler: one
- * pipeline context and one object per connection instead of three of each, which matters for a
- * broker holding many idle connections (and is one hop less for every packet). Decodes like
- * MqttDecoder (after a malformed packet, reports it and discards the rest); encodes for the
- * version set with {@link #version(MqttVersion)}, 3.1.1 framing until then [MQTT-3.1.2-2].
+ * The MQTT codec of a connection, decoder, encoder and packet counting in one channel handler:
+ * one pipeline context and one object per connection instead of three of each, which matters for
+ * a broker holding many idle connections (and is a hop less for every packet). After the first
+ * malformed packet it reports the {@link MalformedPacketException} through exceptionCaught and
+ * discards everything else the peer sends: the connection is going to be closed and nothing after
+ * the fault can be trusted. Encodes for the version set with {@link #version(MqttVersion)}; a
+ * server's codec uses 3.1.1 framing until the CONNECT is read, which is what an answer to an
+ * unsupported protocol level must look like [MQTT-3.1.2-2]. Not sharable.
  */
 public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
     /** Told of every packet decoded and every packet encoded (counters). */
@@ -37,11 +40,16 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     private final PacketDecoder decoder;
     private final Traffic traffic;
-    private volatile MqttVersion version = MqttVersion.MQTT_3_1_1;
+    private volatile MqttVersion version;
     private boolean failed;
 
     public MqttCodec(PacketDecoder decoder, Traffic traffic) {
+        this(decoder, MqttVersion.MQTT_3_1_1, traffic);
+    }
+
+    public MqttCodec(PacketDecoder decoder, MqttVersion version, Traffic traffic) {
         this.decoder = decoder;
+        this.version = version;
         this.traffic = traffic;
     }
 
