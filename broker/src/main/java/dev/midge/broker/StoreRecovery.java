@@ -80,7 +80,7 @@ final class StoreRecovery implements Recovery {
         for (Restored r : sessions.values()) {
             if (r.will != null) {
                 Session s = r.session;
-                s.owner().submit(() -> broker.lifecycle().willAfterRestart(s, r.will)).syncUninterruptibly();
+                s.owner().submit(() -> broker.lifecycle().willAfterLoss(s, r.will)).syncUninterruptibly();
             }
         }
         LOG.info("Recovered {} sessions, {} queued messages, {} retained messages and {} wills from the store in {} ms.",
@@ -159,14 +159,11 @@ final class StoreRecovery implements Recovery {
                     security.access(clientId, username)));
         } else if (r.will != null) {
             // two connections' wills (a crash during a takeover): the newer one is the client's
-            // now; the older one goes out as a takeover sends it, at once or not at all
+            // now; the older one goes as a takeover sends it, at once or not at all
             LastWill older = r.will.storeId() < willId ? r.will : lastWill;
-            r.will = older == lastWill ? r.will : lastWill;
-            if (older.delaySeconds() == 0) {
-                orphanWills.add(() -> broker.distributor().publishWill(older, clientId, r.session.access()));
-            } else {
-                broker.store().removeWill(clientId, older.storeId());
-            }
+            r.will = older == r.will ? lastWill : r.will;
+            orphanWills.add(() -> r.session.owner().submit(() -> broker.lifecycle().willAfterTakeover(r.session, older))
+                    .syncUninterruptibly());
         } else {
             r.will = lastWill;
         }

@@ -383,12 +383,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
             Session s = session;
             LastWill lastWill = will;
             if (takenOver) {
-                // The new connection owns the session; a will without delay still goes out.
-                if (lastWill != null && lastWill.delaySeconds() == 0) {
-                    broker.distributor().publishWill(lastWill, s);
-                } else {
-                    broker.lifecycle().discard(s, lastWill);
-                }
+                // the new connection owns the session
+                broker.lifecycle().willAfterTakeover(s, lastWill);
             } else {
                 Channel ch = channel;
                 s.onOwner(() -> broker.lifecycle().connectionLost(s, ch, lastWill));

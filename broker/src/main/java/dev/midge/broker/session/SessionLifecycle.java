@@ -42,7 +42,7 @@ public final class SessionLifecycle {
             }
         }
         if (will != null) {
-            willAway(s, will);
+            willAfterLoss(s, will);
         }
         if (!s.persistent()) {
             end(s);
@@ -51,8 +51,12 @@ public final class SessionLifecycle {
         }
     }
 
-    /** Publishes the will of a client gone away now, or arms its delay. */
-    private void willAway(Session s, LastWill will) {
+    /**
+     * Publishes the will of a client whose connection was lost now, or arms its delay. Also for a
+     * session read back from the store whose client was connected, or whose will was delayed,
+     * when the broker stopped: the will goes out as if the connection had just been lost.
+     */
+    public void willAfterLoss(Session s, LastWill will) {
         long delay = will.delaySeconds();
         if (delay == 0 || !s.persistent()) {
             // [MQTT-3.1.2-8] at the latest when the session ends
@@ -63,11 +67,15 @@ public final class SessionLifecycle {
     }
 
     /**
-     * A session read back from the store had its client connected, or its will delayed, when the
-     * broker stopped: the will goes out as if the connection had just been lost.
+     * The will of a connection a new one took over from: it goes out at once when it has no
+     * delay; otherwise the client is back within the delay and it never does.
      */
-    public void willAfterRestart(Session s, LastWill will) {
-        willAway(s, will);
+    public void willAfterTakeover(Session s, LastWill will) {
+        if (will != null && will.delaySeconds() == 0) {
+            willPublisher.accept(will, s);
+        } else {
+            discard(s, will);
+        }
     }
 
     /** A will that will not go out: its store record goes. */
