@@ -120,7 +120,7 @@ public final class MqttClient implements AutoCloseable {
                             ch.pipeline().addLast(ssl);
                         }
                         ch.pipeline()
-                                .addLast(new MqttCodec(PacketDecoder.forClient(options.version(), MAX_PACKET_SIZE),
+                                .addLast(MqttCodec.forClient(PacketDecoder.forClient(options.version(), MAX_PACKET_SIZE),
                                         options.version(), MqttCodec.Traffic.NONE))
                                 .addLast(new IdleStateHandler(0, options.keepAliveSeconds(), 0, TimeUnit.SECONDS))
                                 .addLast(h);

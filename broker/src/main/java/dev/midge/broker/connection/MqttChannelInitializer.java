@@ -14,14 +14,13 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of an MQTT connection, socket side first: TLS (on TLS listeners), flush
- * consolidation (one flush per read batch), the WebSocket layers (on WebSocket listeners),
- * the MQTT codec (decoder, encoder and packet counters in one handler), MqttConnection (which
- * owns the connect / keep-alive timer).
+ * The pipeline of an MQTT connection, socket side first: TLS (on TLS listeners), the WebSocket
+ * layers (on WebSocket listeners), the MQTT codec (decoder, encoder, packet counters and flush
+ * consolidation, one flush per read batch, in one handler), MqttConnection (which owns the
+ * connect / keep-alive timer).
  */
 public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     /** The HTTP upgrade request is small; anything larger is not a browser's handshake. */
@@ -51,7 +50,6 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         if (listener.tls() != null) {
             p.addLast("tls", listener.tls().current().newHandler(ch.alloc()));
         }
-        p.addLast(new FlushConsolidationHandler(256, true));
         if (listener.listener().protocol() == Listener.Protocol.WEBSOCKETS) {
             p.addLast(new HttpServerCodec())
                     .addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES))
@@ -64,7 +62,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                             .build()))
                     .addLast(new WebSocketFrames());
         }
-        p.addLast(new MqttCodec(PacketDecoder.forServer(maxPacket), counter))
+        p.addLast(MqttCodec.forServer(PacketDecoder.forServer(maxPacket), counter))
                 .addLast(new MqttConnection(broker, listener));
     }
 }

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbound {
     private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
+    /**
+     * What {@link #queue} and {@link #paged} are until something is added: never added to, so
+     * that an idle session goes without two deques (about 100 bytes per connection).
+     */
+    private static final ArrayDeque<Delivery> NONE_QUEUED = new ArrayDeque<>(0);
     private final String clientId;
     private final Store store;
     private final SessionLimits limits;
@@ -37,13 +42,13 @@ final class Outbound {
     private long heldBytes;
     /** In sending order; empty and shared until the first QoS 1/2 message goes out (idle connections). */
     private Map<Integer, OutboundFlight> inflight = Map.of();
-    // sized for the idle connection, which most are (the default 17 slots take 88 bytes a deque); they grow
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
+    /** Messages waiting for the window or the socket, in order. */
+    private ArrayDeque<Delivery> queue = NONE_QUEUED;
     /**
      * Messages that were waiting in the store at startup: read in pages when they are about to
      * go out, and sent before {@link #queue} (everything queued since has a higher key).
      */
-    private final ArrayDeque<Delivery> paged = new ArrayDeque<>(1);
+    private ArrayDeque<Delivery> paged = NONE_QUEUED;
     private long backlogFrom;
     private long backlogTo;
     private int backlogCount;
@@ -117,6 +122,9 @@ final class Outbound {
             Delivery d = new Delivery(q.message(), q.qos(), q.retain(), q.subscriptionIds(), null, q.seq());
             budget.hold(size(d));
             entered(d);
+            if (paged == NONE_QUEUED) {
+                paged = new ArrayDeque<>();
+            }
             paged.add(d);
             backlogFrom = q.seq() + 1;
             read++;
@@ -176,6 +184,9 @@ final class Outbound {
             return;
         }
         queuedBytes += size(d);
+        if (queue == NONE_QUEUED) {
+            queue = new ArrayDeque<>();
+        }
         queue.add(d);
         droppingLogged = false; // room again: the next drop starts a new run
     }

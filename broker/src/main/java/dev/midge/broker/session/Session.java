@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The state the broker keeps for one client id: subscriptions, the outbound flow, inbound QoS 2
@@ -38,12 +39,16 @@ public final class Session {
             AtomicLongFieldUpdater.newUpdater(Session.class, "storeSeq");
     private static final AtomicIntegerFieldUpdater<Session> WAKE_SCHEDULED =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "wakeScheduled");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Session, Queue> INBOX =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, Queue.class, "inbox");
     /** Keys of this session's stored queue entries; taken by publishers' loops while routing. */
     private volatile long storeSeq;
 
     private volatile EventLoop owner;
     private volatile boolean online;
-    private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
+    /** Deliveries from other loops; created by the first one (48 bytes an idle session does without). */
+    private volatile Queue<Delivery> inbox;
     /** 1 while a drain of the inbox is on its way to the owner loop. */
     private volatile int wakeScheduled;
 
@@ -57,8 +62,9 @@ public final class Session {
     private boolean discarded;
     /** Empty and shared until the first subscription: most idle connections have none. */
     private Map<String, Subscription> subscriptions = Map.of();
-    private final InboundQos2 inboundQos2 = new InboundQos2(this);
-    private final AwayTimers away = new AwayTimers();
+    /** Both created on first use: most sessions never see QoS 2 or go away for a while. */
+    private InboundQos2 inboundQos2;
+    private AwayTimers away;
 
     /**
      * @param expirySeconds how long the session outlives its connection: 0 ends it with the
@@ -160,11 +166,16 @@ public final class Session {
      */
     public void enqueue(Delivery delivery) {
         budget.hold(size(delivery));
-        if (owner.inEventLoop() && inbox.isEmpty()) {
+        Queue<Delivery> q = inbox;
+        if (owner.inEventLoop() && (q == null || q.isEmpty())) {
             acceptHeld(delivery);
             return;
         }
-        inbox.add(delivery);
+        if (q == null) {
+            INBOX.compareAndSet(this, null, new ConcurrentLinkedQueue<Delivery>());
+            q = inbox;
+        }
+        q.add(delivery);
         if (WAKE_SCHEDULED.compareAndSet(this, 0, 1)) {
             onOwner(this::drainInbox);
         }
@@ -172,8 +183,9 @@ public final class Session {
 
     private void drainInbox() {
         wakeScheduled = 0;
+        Queue<Delivery> q = inbox;
         Delivery d;
-        while ((d = inbox.poll()) != null) {
+        while ((d = q.poll()) != null) {
             acceptHeld(d);
         }
     }
@@ -251,9 +263,12 @@ public final class Session {
         peer = null;
         cancelAway();
         outbound.clear();
-        inboundQos2.clear();
+        if (inboundQos2 != null) {
+            inboundQos2.clear();
+        }
+        Queue<Delivery> q = inbox;
         Delivery d;
-        while ((d = inbox.poll()) != null) {
+        while (q != null && (d = q.poll()) != null) {
             budget.release(size(d));
         }
         if (store.durable()) {
@@ -276,27 +291,34 @@ public final class Session {
     /** Arms the expiry timer of a session whose client went away. */
     public void expireAfter(long seconds, Runnable onExpiry) {
         assertOwner();
-        away.expireAfter(owner, seconds, onExpiry);
+        away().expireAfter(owner, seconds, onExpiry);
     }
 
     /** Cancels the expiry timer and the delayed will, whose store record goes with it. */
     private void cancelAway() {
-        LastWill dropped = away.cancel();
+        LastWill dropped = away == null ? null : away.cancel();
         if (dropped != null) {
             store.removeWill(clientId, dropped.storeId());
         }
     }
 
+    private AwayTimers away() {
+        if (away == null) {
+            away = new AwayTimers();
+        }
+        return away;
+    }
+
     /** Keeps a will to publish after {@code delaySeconds} unless the client returns first. */
     public void delayWill(LastWill will, long delaySeconds, Runnable publish) {
         assertOwner();
-        away.delayWill(owner, will, delaySeconds, publish);
+        away().delayWill(owner, will, delaySeconds, publish);
     }
 
     /** The delayed will not yet published, taken (the session is ending: it goes out now). */
     public LastWill takePendingWill() {
         assertOwner();
-        return away.takePendingWill();
+        return away == null ? null : away.takePendingWill();
     }
 
     // ---- subscriptions (owner loop; the topic tree is updated by the caller) ------------------
@@ -359,6 +381,9 @@ public final class Session {
     // ---- inbound QoS 2 (owner loop) -------------------------------------------------------------
 
     public InboundQos2 inboundQos2() {
+        if (inboundQos2 == null) {
+            inboundQos2 = new InboundQos2(this);
+        }
         return inboundQos2;
     }
 

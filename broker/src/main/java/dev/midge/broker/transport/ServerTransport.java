@@ -4,7 +4,9 @@ import dev.midge.broker.config.Listener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -24,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * thread, one I/O loop per core. No MQTT rules here.
  */
 public final class ServerTransport {
+    /**
+     * One receive-buffer sizing policy for every connection (each keeps its own sizing state):
+     * otherwise Netty gives every channel an allocator object of its own.
+     */
+    private static final RecvByteBufAllocator RECEIVE_SIZING = new AdaptiveRecvByteBufAllocator();
+
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -53,6 +61,7 @@ public final class ServerTransport {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZING)
                 .childHandler(initializer);
         InetSocketAddress address = listener.host() == null
                 ? new InetSocketAddress(listener.port())

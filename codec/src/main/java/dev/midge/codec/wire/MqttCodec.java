@@ -19,8 +19,19 @@ import java.util.List;
  * the fault can be trusted. Encodes for the version set with {@link #version(MqttVersion)}; a
  * server's codec uses 3.1.1 framing until the CONNECT is read, which is what an answer to an
  * unsupported protocol level must look like [MQTT-3.1.2-2]. Not sharable.
+ *
+ * <p>A server's codec also consolidates flushes, as Netty's FlushConsolidationHandler would one
+ * stage lower but without its two objects and pipeline context per connection: flushes asked for
+ * while a read batch is being handled wait for its end, and flushes asked for outside reads (a
+ * delivery from another connection's loop, say) wait for one task on this loop, so that the
+ * writes of one loop iteration leave in one system call. At most {@link #FLUSH_AFTER} flushes are
+ * held back, and a pending flush goes out before the channel closes or when it stops being
+ * writable (its buffer then has to drain).
  */
-public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
+public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutboundHandler, Runnable {
+    /** Flushes held back at most before one goes out anyway, bounding what a long read batch buffers. */
+    static final int FLUSH_AFTER = 256;
+
     /** Told of every packet decoded and every packet encoded (counters). */
     public interface Traffic {
         Traffic NONE = new Traffic() {
@@ -42,15 +53,33 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
     private final Traffic traffic;
     private volatile MqttVersion version;
     private boolean failed;
+    private final boolean consolidateFlushes;
+    private ChannelHandlerContext context;
+    private boolean readInProgress;
+    private boolean flushScheduled;
+    private int flushesPending;
 
-    public MqttCodec(PacketDecoder decoder, Traffic traffic) {
-        this(decoder, MqttVersion.MQTT_3_1_1, traffic);
-    }
-
-    public MqttCodec(PacketDecoder decoder, MqttVersion version, Traffic traffic) {
+    private MqttCodec(PacketDecoder decoder, MqttVersion version, Traffic traffic, boolean consolidateFlushes) {
         this.decoder = decoder;
         this.version = version;
         this.traffic = traffic;
+        this.consolidateFlushes = consolidateFlushes;
+    }
+
+    /** A server connection's codec: 3.1.1 framing until the CONNECT is read, flushes consolidated. */
+    public static MqttCodec forServer(PacketDecoder decoder, Traffic traffic) {
+        return new MqttCodec(decoder, MqttVersion.MQTT_3_1_1, traffic, true);
+    }
+
+    /** A client's codec for the version it connects with; every flush goes out at once. */
+    public static MqttCodec forClient(PacketDecoder decoder, MqttVersion version, Traffic traffic) {
+        return new MqttCodec(decoder, version, traffic, false);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
     }
 
     /** The version outbound packets are encoded for, set once the CONNECT has been read. */
@@ -81,6 +110,39 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        readInProgress = true;
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        readInProgress = false;
+        flushIfPending(ctx);
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            flushIfPending(ctx); // what is held back has to reach the socket before the buffer can drain
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        readInProgress = false;
+        flushIfPending(ctx);
+        super.exceptionCaught(ctx, cause);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        flushIfPending(ctx);
+    }
+
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof MqttPacket packet) {
             traffic.sent(packet);
@@ -105,11 +167,15 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     @Override
     public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+        readInProgress = false;
+        flushIfPending(ctx);
         ctx.disconnect(promise);
     }
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        readInProgress = false;
+        flushIfPending(ctx);
         ctx.close(promise);
     }
 
@@ -125,6 +191,31 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
+        if (!consolidateFlushes || ++flushesPending >= FLUSH_AFTER) {
+            flushNow(ctx);
+        } else if (!readInProgress && !flushScheduled) {
+            flushScheduled = true;
+            ctx.channel().eventLoop().execute(this);
+        }
+    }
+
+    /** The scheduled flush of what was asked for outside a read batch. */
+    @Override
+    public void run() {
+        flushScheduled = false;
+        if (!readInProgress && context != null) {
+            flushIfPending(context);
+        }
+    }
+
+    private void flushIfPending(ChannelHandlerContext ctx) {
+        if (flushesPending > 0) {
+            flushNow(ctx);
+        }
+    }
+
+    private void flushNow(ChannelHandlerContext ctx) {
+        flushesPending = 0;
         ctx.flush();
     }
 }
