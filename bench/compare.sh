@@ -11,8 +11,8 @@
 # Configurations: Mosquitto runs ../shared/tools/mqload/mosquitto-bench.conf (no persistence, no
 # queue limit, inflight 20); Midge the same limits: persistence false, max_queued_messages 0,
 # max_queued_bytes 0, message_memory_limit 0, max_inflight_messages 20, 1 GB heap. Both set
-# TCP_NODELAY on every connection and flush once per read batch (Midge: Netty's
-# FlushConsolidationHandler; Mosquitto: writes as it goes).
+# TCP_NODELAY on every connection and flush once per read batch (Midge: its server-side MQTT
+# codec, which consolidates flushes; Mosquitto: writes as it goes).
 set -u
 here="$(cd "$(dirname "$0")/.." && pwd)"
 DUR="${1:-10}"
