@@ -21,4 +21,9 @@ public record Delivery(Message message, Qos qos, boolean retain, List<Integer> s
     public boolean stored() {
         return storeSeq != 0;
     }
+
+    /** What it counts against the queue limits and the broker's memory budget. */
+    public int payloadBytes() {
+        return message.publish().payload().length;
+    }
 }

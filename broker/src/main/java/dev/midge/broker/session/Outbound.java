@@ -3,8 +3,6 @@ package dev.midge.broker.session;
 import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.MqttPacket;
-import dev.midge.codec.packet.Properties;
-import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Pubrel;
 import dev.midge.codec.packet.Qos;
@@ -12,7 +10,6 @@ import dev.midge.codec.wire.PacketEncoder;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +50,7 @@ final class Outbound {
     private long backlogTo;
     private int backlogCount;
     /** Created when a client that takes aliases gets its first message (never for 3.x). */
-    private Map<String, Integer> aliases;
+    private OutboundTopicAliases aliases;
     /** Messages dropped for this client (written on the owner loop, read by anyone). */
     private volatile long dropped;
     /** Whether the current run of drops has been logged (once per run, as Mosquitto does). */
@@ -69,19 +66,15 @@ final class Outbound {
         this.budget = budget;
     }
 
-    private static int size(Delivery d) {
-        return d.message().publish().payload().length;
-    }
-
     /** A delivery the caller has already counted in the budget arrives here. */
     private void entered(Delivery d) {
-        heldBytes += size(d);
+        heldBytes += d.payloadBytes();
     }
 
     /** A delivery leaves (sent at QoS 0, acknowledged, dropped, handed on): its bytes go back. */
     private void left(Delivery d) {
-        heldBytes -= size(d);
-        budget.release(size(d));
+        heldBytes -= d.payloadBytes();
+        budget.release(d.payloadBytes());
     }
 
     /** A stored delivery leaves this session: its store entry goes too. */
@@ -94,7 +87,7 @@ final class Outbound {
 
     /** Recovery: a message that had gone out under {@code packetId} before the restart. */
     void restoreInflight(Delivery d, int packetId, boolean released) {
-        budget.hold(size(d));
+        budget.hold(d.payloadBytes());
         entered(d);
         Publish out = d.message().toSubscriber(d.qos(), d.retain(), packetId, d.subscriptionIds(), System.nanoTime());
         OutboundFlight f = new OutboundFlight(out, d);
@@ -120,7 +113,7 @@ final class Outbound {
                 break;
             }
             Delivery d = new Delivery(q.message(), q.qos(), q.retain(), q.subscriptionIds(), null, q.seq());
-            budget.hold(size(d));
+            budget.hold(d.payloadBytes());
             entered(d);
             if (paged == NONE_QUEUED) {
                 paged = new ArrayDeque<>();
@@ -175,7 +168,7 @@ final class Outbound {
             return;
         }
         if (queue.size() + paged.size() + backlogCount >= limits.maxQueued()
-                || queuedBytes + size(d) > limits.maxQueuedBytes()
+                || queuedBytes + d.payloadBytes() > limits.maxQueuedBytes()
                 || d.qos() == Qos.AT_MOST_ONCE && budget.isFull()) {
             // max_queued_messages / max_queued_bytes; a full budget sheds QoS 0 first
             drop();
@@ -183,7 +176,7 @@ final class Outbound {
             forget(d);
             return;
         }
-        queuedBytes += size(d);
+        queuedBytes += d.payloadBytes();
         if (queue == NONE_QUEUED) {
             queue = new ArrayDeque<>();
         }
@@ -261,20 +254,9 @@ final class Outbound {
             return p;
         }
         if (aliases == null) {
-            aliases = new HashMap<>();
+            aliases = new OutboundTopicAliases(peer.topicAliasMaximum());
         }
-        Integer alias = aliases.get(p.topic());
-        if (alias != null) {
-            return new Publish("", p.payload(), p.qos(), p.retain(), p.dup(), p.packetId(),
-                    p.properties().toBuilder().put(Property.TOPIC_ALIAS, alias).build());
-        }
-        if (aliases.size() < peer.topicAliasMaximum()) {
-            int fresh = aliases.size() + 1;
-            aliases.put(p.topic(), fresh);
-            Properties props = p.properties().toBuilder().put(Property.TOPIC_ALIAS, fresh).build();
-            return new Publish(p.topic(), p.payload(), p.qos(), p.retain(), p.dup(), p.packetId(), props);
-        }
-        return p;
+        return aliases.apply(p);
     }
 
     /** Sends queued messages while the socket is writable and the inflight window has room. */
@@ -285,7 +267,7 @@ final class Outbound {
                 paged.poll();
             } else {
                 queue.poll();
-                queuedBytes -= size(next);
+                queuedBytes -= next.payloadBytes();
             }
             send(next);
         }
@@ -379,7 +361,7 @@ final class Outbound {
             Delivery d = it.next();
             if (d.sharedGroup() != null) {
                 out.add(d);
-                queuedBytes -= size(d);
+                queuedBytes -= d.payloadBytes();
                 left(d);
                 it.remove();
             }

@@ -9,9 +9,6 @@ import io.netty.channel.EventLoop;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -37,20 +34,15 @@ public final class Session {
     // per idle connection.
     private static final AtomicLongFieldUpdater<Session> STORE_SEQ =
             AtomicLongFieldUpdater.newUpdater(Session.class, "storeSeq");
-    private static final AtomicIntegerFieldUpdater<Session> WAKE_SCHEDULED =
-            AtomicIntegerFieldUpdater.newUpdater(Session.class, "wakeScheduled");
-    @SuppressWarnings("rawtypes")
-    private static final AtomicReferenceFieldUpdater<Session, Queue> INBOX =
-            AtomicReferenceFieldUpdater.newUpdater(Session.class, Queue.class, "inbox");
+    private static final AtomicReferenceFieldUpdater<Session, SessionInbox> INBOX =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, SessionInbox.class, "inbox");
     /** Keys of this session's stored queue entries; taken by publishers' loops while routing. */
     private volatile long storeSeq;
 
     private volatile EventLoop owner;
     private volatile boolean online;
     /** Deliveries from other loops; created by the first one (48 bytes an idle session does without). */
-    private volatile Queue<Delivery> inbox;
-    /** 1 while a drain of the inbox is on its way to the owner loop. */
-    private volatile int wakeScheduled;
+    private volatile SessionInbox inbox;
 
     /** Written on the owner loop; read by routing on any loop (is the session persistent?). */
     private volatile long expirySeconds;
@@ -165,46 +157,33 @@ public final class Session {
      * publisher's next message already sees them).
      */
     public void enqueue(Delivery delivery) {
-        budget.hold(size(delivery));
-        Queue<Delivery> q = inbox;
+        budget.hold(delivery.payloadBytes());
+        SessionInbox q = inbox;
         if (owner.inEventLoop() && (q == null || q.isEmpty())) {
             acceptHeld(delivery);
             return;
         }
         if (q == null) {
-            INBOX.compareAndSet(this, null, new ConcurrentLinkedQueue<Delivery>());
+            INBOX.compareAndSet(this, null, new SessionInbox());
             q = inbox;
         }
-        q.add(delivery);
-        if (WAKE_SCHEDULED.compareAndSet(this, 0, 1)) {
-            onOwner(this::drainInbox);
+        if (q.addAndNeedsWake(delivery)) {
+            SessionInbox drained = q;
+            onOwner(() -> drained.drainTo(this::acceptHeld));
         }
-    }
-
-    private void drainInbox() {
-        wakeScheduled = 0;
-        Queue<Delivery> q = inbox;
-        Delivery d;
-        while ((d = q.poll()) != null) {
-            acceptHeld(d);
-        }
-    }
-
-    private static int size(Delivery d) {
-        return d.message().publish().payload().length;
     }
 
     /** Delivers now when the window and the socket allow, else queues within the limit. */
     public void accept(Delivery d) {
         assertOwner();
-        budget.hold(size(d));
+        budget.hold(d.payloadBytes());
         acceptHeld(d);
     }
 
     private void acceptHeld(Delivery d) {
         assertOwner();
         if (discarded) {
-            budget.release(size(d));
+            budget.release(d.payloadBytes());
         } else {
             outbound.accept(d);
         }
@@ -266,10 +245,10 @@ public final class Session {
         if (inboundQos2 != null) {
             inboundQos2.clear();
         }
-        Queue<Delivery> q = inbox;
+        SessionInbox q = inbox;
         Delivery d;
         while (q != null && (d = q.poll()) != null) {
-            budget.release(size(d));
+            budget.release(d.payloadBytes());
         }
         if (store.durable()) {
             store.removeSession(clientId);
