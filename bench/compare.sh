@@ -6,7 +6,8 @@
 # accepting connections.
 #
 # usage: bench/compare.sh [DUR]      (needs: mosquitto, cc, java; builds the jar when stale)
-# env:   TESTS, ROUNDS, CONN_N, RESTART ... as ../shared/tools/mqload/compare.sh takes them
+# env:   TESTS, ROUNDS, CONN_N, RESTART ... as ../shared/tools/mqload/compare.sh takes them;
+#        MIDGE_HEAP, Midge's heap options (default "-Xms1g -Xmx1g"; empty for the JVM's defaults)
 #
 # Configurations: Mosquitto runs ../shared/tools/mqload/mosquitto-bench.conf (no persistence, no
 # queue limit, inflight 20); Midge the same limits: persistence false, max_queued_messages 0,
@@ -34,7 +35,8 @@ message_memory_limit 0
 max_inflight_messages 20
 connection_messages false
 CONF
-midge_cmd="java -Xms1g -Xmx1g -jar $jar broker -c $work/midge-bench.conf"
+# MIDGE_HEAP= (empty) runs Midge with the JVM's own heap sizing, as `./midge broker` does
+midge_cmd="java ${MIDGE_HEAP--Xms1g -Xmx1g} -jar $jar broker -c $work/midge-bench.conf"
 mosquitto_cmd="mosquitto -c $mq/mosquitto-bench.conf"
 
 startup_ms() { # port, command: milliseconds from exec to a listening socket
