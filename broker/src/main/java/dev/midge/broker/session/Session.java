@@ -246,9 +246,8 @@ public final class Session {
             inboundQos2.clear();
         }
         SessionInbox q = inbox;
-        Delivery d;
-        while (q != null && (d = q.poll()) != null) {
-            budget.release(d.payloadBytes());
+        if (q != null) {
+            q.drainTo(d -> budget.release(d.payloadBytes()));
         }
         if (store.durable()) {
             store.removeSession(clientId);

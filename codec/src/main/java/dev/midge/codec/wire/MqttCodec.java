@@ -117,8 +117,7 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        readInProgress = false;
-        flushIfPending(ctx);
+        endRead(ctx);
         super.channelReadComplete(ctx);
     }
 
@@ -132,8 +131,7 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        readInProgress = false;
-        flushIfPending(ctx);
+        endRead(ctx);
         super.exceptionCaught(ctx, cause);
     }
 
@@ -167,15 +165,13 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     @Override
     public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-        readInProgress = false;
-        flushIfPending(ctx);
+        endRead(ctx);
         ctx.disconnect(promise);
     }
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        readInProgress = false;
-        flushIfPending(ctx);
+        endRead(ctx);
         ctx.close(promise);
     }
 
@@ -203,9 +199,15 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
     @Override
     public void run() {
         flushScheduled = false;
-        if (!readInProgress && context != null) {
-            flushIfPending(context);
+        if (!readInProgress) {
+            flushIfPending(context); // scheduled only by flush(), so the handler has been added
         }
+    }
+
+    /** The read batch is over (or the channel is going): what it held back goes out now. */
+    private void endRead(ChannelHandlerContext ctx) {
+        readInProgress = false;
+        flushIfPending(ctx);
     }
 
     private void flushIfPending(ChannelHandlerContext ctx) {
