@@ -70,7 +70,7 @@ final class StoreSalvage {
                 }
             }
             for (Path log : numbered(damaged, ".log")) {
-                LogReplay replay = replayLog(Files.readAllBytes(log), into, options);
+                LogReplay replay = replayLog(Files.readAllBytes(log), fileNumber(log, ".log"), into, options);
                 logBatches += replay.batches;
                 if (replay.damaged) {
                     damagedFiles++;
@@ -133,9 +133,11 @@ final class StoreSalvage {
 
     /**
      * Replays a write-ahead log: physical records in 32 KB blocks (checksum, length, type,
-     * payload), fragments joined into write batches, each applied as it was written.
+     * payload), fragments joined into write batches, each applied as it was written. A recycled
+     * log (the store reuses old log files) still holds its previous life's records after the new
+     * ones; their headers carry that older log number, which ends the replay.
      */
-    static LogReplay replayLog(byte[] log, RocksDB into, WriteOptions options) {
+    static LogReplay replayLog(byte[] log, long logNumber, RocksDB into, WriteOptions options) {
         long batches = 0;
         ByteArrayOutputStream fragments = null;
         int pos = 0;
@@ -155,6 +157,9 @@ final class StoreSalvage {
             if (pos + header + length > log.length || header + length > leftInBlock || !checksumOk(log, pos, header,
                     length)) {
                 return new LogReplay(batches, true);
+            }
+            if (recyclable && recordLogNumber(log, pos) != (int) logNumber) {
+                break; // left over from the file's previous log: this log ends here
             }
             int logical = recyclable ? type - (RECYCLABLE_FULL - FULL) : type;
             int payload = pos + header;
@@ -177,6 +182,12 @@ final class StoreSalvage {
             // other types are metadata records (compression, timestamp sizes, predecessor log): no data
         }
         return new LogReplay(batches, false);
+    }
+
+    /** The low 32 bits of the log number in a recyclable record's header. */
+    private static int recordLogNumber(byte[] log, int pos) {
+        return (log[pos + 7] & 0xFF) | (log[pos + 8] & 0xFF) << 8 | (log[pos + 9] & 0xFF) << 16
+                | (log[pos + 10] & 0xFF) << 24;
     }
 
     /** Applies one write batch as the log holds it (sequence, count, records); 1 when applied. */
