@@ -72,7 +72,12 @@ final class StoreSalvage {
             for (Path log : numbered(damaged, ".log")) {
                 LogReplay replay = replayLog(Files.readAllBytes(log), fileNumber(log, ".log"), into, options);
                 logBatches += replay.batches;
-                if (replay.damaged) {
+                if (replay.damaged && replay.reused) {
+                    // in a reused file the rest of an older record follows the file's own records
+                    LOG.warn("Store salvage: {} ends at an unreadable record after {} write batches: the end of "
+                            + "its own records in a reused log file, or damage (the two look alike).",
+                            log.getFileName(), replay.batches);
+                } else if (replay.damaged) {
                     damagedFiles++;
                     LOG.warn("Store salvage: {} is damaged after {} write batches; the rest of it is lost.",
                             log.getFileName(), replay.batches);
@@ -128,7 +133,8 @@ final class StoreSalvage {
         }
     }
 
-    private record LogReplay(long batches, boolean damaged) {
+    /** {@code reused}: the log has records in the format of reusable log files. */
+    private record LogReplay(long batches, boolean damaged, boolean reused) {
     }
 
     /**
@@ -139,6 +145,7 @@ final class StoreSalvage {
      */
     static LogReplay replayLog(byte[] log, long logNumber, RocksDB into, WriteOptions options) {
         long batches = 0;
+        boolean reused = false;
         ByteArrayOutputStream fragments = null;
         int pos = 0;
         while (pos + HEADER <= log.length) {
@@ -156,8 +163,9 @@ final class StoreSalvage {
             int header = recyclable ? RECYCLABLE_HEADER : HEADER;
             if (pos + header + length > log.length || header + length > leftInBlock || !checksumOk(log, pos, header,
                     length)) {
-                return new LogReplay(batches, true);
+                return new LogReplay(batches, true, reused);
             }
+            reused |= recyclable;
             if (recyclable && recordLogNumber(log, pos) != (int) logNumber) {
                 break; // left over from the file's previous log: this log ends here
             }
@@ -171,7 +179,7 @@ final class StoreSalvage {
                 fragments.write(log, payload, length);
             } else if (logical == MIDDLE || logical == LAST) {
                 if (fragments == null) {
-                    return new LogReplay(batches, true);
+                    return new LogReplay(batches, true, reused);
                 }
                 fragments.write(log, payload, length);
                 if (logical == LAST) {
@@ -181,7 +189,7 @@ final class StoreSalvage {
             }
             // other types are metadata records (compression, timestamp sizes, predecessor log): no data
         }
-        return new LogReplay(batches, false);
+        return new LogReplay(batches, false, reused);
     }
 
     /** The low 32 bits of the log number in a recyclable record's header. */

@@ -20,7 +20,8 @@ import org.rocksdb.RocksDB;
 
 /**
  * The store reuses old write-ahead log files (fewer I/Os per sync), so a log can end in records
- * of its previous life with valid checksums. Salvage replays a log only up to them.
+ * of its previous life: whole ones with valid checksums, or the rest of one that the new records
+ * cut into. Salvage replays a log only up to them and does not count that end as damage.
  */
 class RecycledLogSalvageTest {
     private static final List<String> FAMILIES = List.of("sessions", "subscriptions", "messages", "queues",
@@ -47,7 +48,7 @@ class RecycledLogSalvageTest {
             db.put(sessions, key("middle"), Records.session(20, null));
             db.flush(flush, handles); // the next log is the old file again
             for (int i = 1; i <= 3; i++) {
-                db.put(sessions, key("new-" + i), Records.session(30, null));
+                db.put(sessions, key("new-record-" + i), Records.session(30, null));
             }
             db.flushWal(true);
             Path live = newestLog(source);
@@ -67,7 +68,7 @@ class RecycledLogSalvageTest {
             StoreSalvage.Result result = StoreSalvage.salvage(damaged, fresh, byName);
             assertThat(result.logBatches()).isEqualTo(3);
             assertThat(result.damagedFiles()).isZero();
-            assertThat(fresh.get(handles.get(1), key("new-3"))).isNotNull();
+            assertThat(fresh.get(handles.get(1), key("new-record-3"))).isNotNull();
             assertThat(fresh.get(handles.get(1), key("old-" + (OLD_BATCHES - 1)))).isNull();
             handles.forEach(ColumnFamilyHandle::close);
         }
