@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -11,6 +13,7 @@ import org.awaitility.Awaitility;
 final class ChildBroker {
     private final Path dir;
     private final String[] args;
+    private final Map<String, String> environment = new HashMap<>();
     private Process process;
     private Path log;
     private int starts;
@@ -18,6 +21,12 @@ final class ChildBroker {
     ChildBroker(Path dir, String... args) {
         this.dir = dir;
         this.args = args;
+    }
+
+    /** Sets an environment variable for the broker's next starts. */
+    ChildBroker env(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** Starts the broker and waits for its startup line. */
@@ -31,8 +40,10 @@ final class ChildBroker {
         command[4] = Main.class.getName();
         System.arraycopy(args, 0, command, 5, args.length);
         log = dir.resolve("broker-" + (++starts) + ".log");
-        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> output().contains("running on") || !process.isAlive());
         if (!process.isAlive()) {

@@ -42,7 +42,7 @@ public final class RocksStore implements Store {
         "inbound", "retained", "wills"};
 
     static {
-        RocksDB.loadLibrary();
+        RocksLibrary.load();
     }
 
     private final Path dir;
