@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
@@ -51,38 +53,43 @@ final class RocksLibrary {
             return null;
         }
         URLConnection connection = source.openConnection();
-        if (!(connection instanceof JarURLConnection jar)) {
+        if (!(connection instanceof JarURLConnection jarConnection)) {
             return null;
         }
-        long crc = jar.getJarEntry().getCrc();
-        long size = jar.getJarEntry().getSize();
-        if (crc < 0 || size < 0) {
-            return null;
-        }
-        Path dir = root.resolve("rocksdbjni-" + Long.toHexString(crc) + "-" + size);
-        // the name RocksDB.loadLibrary(paths) looks for, whatever it is in this version
-        Path file = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
-        if (Files.isRegularFile(file) && Files.size(file) == size) {
+        jarConnection.setUseCaches(false); // a JarFile of our own, closed below, not one held for good
+        try (JarFile jar = jarConnection.getJarFile()) {
+            JarEntry entry = jar.getJarEntry(jarConnection.getEntryName());
+            if (entry == null || entry.getCrc() < 0 || entry.getSize() < 0) {
+                return null;
+            }
+            Path dir = root.resolve("rocksdbjni-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize());
+            // the name RocksDB.loadLibrary(paths) looks for, whatever it is in this version
+            Path file = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
+            if (!Files.isRegularFile(file) || Files.size(file) != entry.getSize()) {
+                extract(jar, entry, file);
+                LOG.info("RocksDB's native library extracted once to {}.", dir);
+            }
             return dir;
         }
-        Files.createDirectories(dir);
-        Path partial = Files.createTempFile(dir, "extracting-", ".tmp");
+    }
+
+    /** Writes the entry to {@code file} whole or not at all, also when brokers start side by side. */
+    private static void extract(JarFile jar, JarEntry entry, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path partial = Files.createTempFile(file.getParent(), "extracting-", ".tmp");
         try {
             CRC32 check = new CRC32();
-            try (InputStream in = source.openStream(); OutputStream out = Files.newOutputStream(partial)) {
+            try (InputStream in = jar.getInputStream(entry); OutputStream out = Files.newOutputStream(partial)) {
                 byte[] chunk = new byte[1 << 16];
                 for (int n; (n = in.read(chunk)) > 0; ) {
                     check.update(chunk, 0, n);
                     out.write(chunk, 0, n);
                 }
             }
-            if (check.getValue() != crc) {
+            if (check.getValue() != entry.getCrc()) {
                 throw new IOException("the extracted library does not match its checksum");
             }
-            // whole or not at all, also when brokers start side by side
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            LOG.info("RocksDB's native library extracted once to {}.", dir);
-            return dir;
         } finally {
             Files.deleteIfExists(partial);
         }
