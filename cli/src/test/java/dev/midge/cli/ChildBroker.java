@@ -1,6 +1,7 @@
 package dev.midge.cli;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,24 @@ final class ChildBroker {
     ChildBroker(Path dir, String... args) {
         this.dir = dir;
         this.args = args;
+    }
+
+    /**
+     * A broker with persistence on (its store in {@code dir/data}) listening on {@code port}, its
+     * configuration in {@code dir/midge.conf} with {@code extraLines} at the end.
+     */
+    static ChildBroker durable(Path dir, int port, String extraLines) throws IOException {
+        Path conf = dir.resolve("midge.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                + "persistence_location " + dir.resolve("data") + "\n" + extraLines);
+        return new ChildBroker(dir, "broker", "-c", conf.toString());
+    }
+
+    /** A port nothing listens on right now. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** Sets an environment variable for the broker's next starts. */

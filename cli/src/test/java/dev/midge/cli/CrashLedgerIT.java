@@ -7,9 +7,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,18 +103,8 @@ class CrashLedgerIT {
         }
     }
 
-    private int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private ChildBroker persistentBroker(int port) throws IOException {
-        Path conf = dir.resolve("midge.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                + "persistence_location " + dir.resolve("data") + "\nmax_queued_messages 1000000\n"
-                + "max_inflight_messages 50\n");
-        return new ChildBroker(dir, "broker", "-c", conf.toString());
+        return ChildBroker.durable(dir, port, "max_queued_messages 1000000\nmax_inflight_messages 50\n");
     }
 
     /**
@@ -125,7 +113,7 @@ class CrashLedgerIT {
      */
     @Test
     void sigkillDuringRetainedReplacementAndTakeovers_stateSurvives() throws Exception {
-        int port = freePort();
+        int port = ChildBroker.freePort();
         broker = persistentBroker(port);
         broker.start();
         // a v5 session that must survive the crashes, and one that must expire after them
@@ -215,15 +203,8 @@ class CrashLedgerIT {
 
     @Test
     void sigkillDuringTraffic_everyAcknowledgedMessageDelivered_noQos2Duplicates() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path conf = dir.resolve("midge.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                + "persistence_location " + dir.resolve("data") + "\nmax_queued_messages 1000000\n"
-                + "max_inflight_messages 50\n");
-        broker = new ChildBroker(dir, "broker", "-c", conf.toString());
+        int port = ChildBroker.freePort();
+        broker = persistentBroker(port);
         broker.start();
 
         Map<String, AtomicInteger> received = new ConcurrentHashMap<>();

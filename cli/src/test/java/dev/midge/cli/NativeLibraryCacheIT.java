@@ -3,7 +3,6 @@ package dev.midge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -32,16 +31,9 @@ class NativeLibraryCacheIT {
 
     @Test
     void durableBroker_killedTwice_libraryExtractedOnceToTheCache_nothingLeftInTmp() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path conf = dir.resolve("midge.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                + "persistence_location " + dir.resolve("data") + "\n");
         Path cache = dir.resolve("cache");
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        broker = new ChildBroker(dir, "broker", "-c", conf.toString())
+        broker = ChildBroker.durable(dir, ChildBroker.freePort(), "")
                 .env("XDG_CACHE_HOME", cache.toString())
                 .env("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
 

@@ -8,10 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +44,6 @@ class WillAfterCrashIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private Mqtt5BlockingClient v5(String id, int port) {
         Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
                 .serverPort(port).buildBlocking();
@@ -85,11 +76,8 @@ class WillAfterCrashIT {
 
     @Test
     void sigkill_heldAndDelayedWillsGoOutOnceAfterRestart_discardedAndCancelledOnesNever() throws Exception {
-        int port = freePort();
-        Path conf = dir.resolve("midge.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                + "persistence_location " + dir.resolve("data") + "\n");
-        broker = new ChildBroker(dir, "broker", "-c", conf.toString());
+        int port = ChildBroker.freePort();
+        broker = ChildBroker.durable(dir, port, "");
         broker.start();
 
         Mqtt5BlockingClient watcher = v5("watcher", port);

@@ -13,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
@@ -25,8 +24,6 @@ import org.rocksdb.RocksDB;
  * cut into. Salvage replays a log only up to them and does not count that end as damage.
  */
 class RecycledLogSalvageTest {
-    private static final List<String> FAMILIES = List.of("sessions", "subscriptions", "messages", "queues",
-            "inflight", "inbound", "retained", "wills");
     private static final int OLD_BATCHES = 300;
 
     @TempDir
@@ -44,7 +41,7 @@ class RecycledLogSalvageTest {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (DBOptions o = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setRecycleLogFileNum(4);
-             RocksDB db = RocksDB.open(o, source.toString(), descriptors(), handles);
+             RocksDB db = RocksDB.open(o, source.toString(), StoreLayout.descriptors(), handles);
              FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             ColumnFamilyHandle sessions = handles.get(1);
             for (int i = 0; i < OLD_BATCHES; i++) {
@@ -66,10 +63,10 @@ class RecycledLogSalvageTest {
 
         handles.clear();
         try (DBOptions o = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-             RocksDB fresh = RocksDB.open(o, dir.resolve("fresh").toString(), descriptors(), handles)) {
+             RocksDB fresh = RocksDB.open(o, dir.resolve("fresh").toString(), StoreLayout.descriptors(), handles)) {
             Map<String, ColumnFamilyHandle> byName = new HashMap<>();
-            for (int i = 0; i < FAMILIES.size(); i++) {
-                byName.put(FAMILIES.get(i), handles.get(i + 1));
+            for (int i = 0; i < StoreLayout.FAMILIES.size(); i++) {
+                byName.put(StoreLayout.FAMILIES.get(i), handles.get(i + 1));
             }
             StoreSalvage.Result result = StoreSalvage.salvage(damaged, fresh, byName);
             assertThat(result.logBatches()).isEqualTo(3);
@@ -89,14 +86,5 @@ class RecycledLogSalvageTest {
             return files.filter(p -> p.getFileName().toString().matches("\\d+\\.log"))
                     .max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
         }
-    }
-
-    private static List<ColumnFamilyDescriptor> descriptors() {
-        List<ColumnFamilyDescriptor> d = new ArrayList<>();
-        d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (String f : FAMILIES) {
-            d.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII)));
-        }
-        return d;
     }
 }

@@ -30,9 +30,6 @@ import org.rocksdb.RocksDB;
 
 class RocksStoreTest {
     private static final DefaultEventLoop LOOP = new DefaultEventLoop();
-    /** The store's column families after "default", in the order RocksStore creates them. */
-    private static final List<String> FAMILIES = List.of("sessions", "subscriptions", "messages", "queues",
-            "inflight", "inbound", "retained", "wills");
     @TempDir
     Path dir;
 
@@ -276,10 +273,10 @@ class RocksStoreTest {
     }
 
     private <T> T withReadOnly(String family, ReadOnlyQuery<T> query) {
-        List<ColumnFamilyDescriptor> d = descriptors();
+        List<ColumnFamilyDescriptor> d = StoreLayout.descriptors();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.openReadOnly(o, dir.toString(), d, handles)) {
-            T v = query.run(db, handles.get(FAMILIES.indexOf(family) + 1));
+            T v = query.run(db, handles.get(StoreLayout.FAMILIES.indexOf(family) + 1));
             handles.forEach(ColumnFamilyHandle::close);
             return v;
         } catch (Exception e) {
@@ -327,7 +324,7 @@ class RocksStoreTest {
             store.putSession("created", 60, null); // lays the store out as the broker does
             sync(store);
         }
-        List<ColumnFamilyDescriptor> d = descriptors();
+        List<ColumnFamilyDescriptor> d = StoreLayout.descriptors();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.open(o, data.toString(), d, handles);
              FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
@@ -350,14 +347,5 @@ class RocksStoreTest {
                 Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
             }
         }
-    }
-
-    private static List<ColumnFamilyDescriptor> descriptors() {
-        List<ColumnFamilyDescriptor> d = new ArrayList<>();
-        d.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (String f : FAMILIES) {
-            d.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII)));
-        }
-        return d;
     }
 }
