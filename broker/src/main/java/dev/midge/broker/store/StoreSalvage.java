@@ -194,8 +194,12 @@ final class StoreSalvage {
 
     /** The low 32 bits of the log number in a recyclable record's header. */
     private static int recordLogNumber(byte[] log, int pos) {
-        return (log[pos + 7] & 0xFF) | (log[pos + 8] & 0xFF) << 8 | (log[pos + 9] & 0xFF) << 16
-                | (log[pos + 10] & 0xFF) << 24;
+        return littleEndianInt(log, pos + 7);
+    }
+
+    /** The log's fixed-width integers are little-endian. */
+    private static int littleEndianInt(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
 
     /** Applies one write batch as the log holds it (sequence, count, records); 1 when applied. */
@@ -211,8 +215,7 @@ final class StoreSalvage {
 
     /** The record's masked CRC-32C, over its type byte, the log number when recyclable, and its payload. */
     private static boolean checksumOk(byte[] log, int pos, int header, int length) {
-        int stored = (log[pos] & 0xFF) | (log[pos + 1] & 0xFF) << 8 | (log[pos + 2] & 0xFF) << 16
-                | (log[pos + 3] & 0xFF) << 24;
+        int stored = littleEndianInt(log, pos);
         int rot = stored - MASK_DELTA;
         int crc = rot >>> 17 | rot << 15;
         CRC32C c = new CRC32C();
