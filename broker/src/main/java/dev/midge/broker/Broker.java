@@ -105,7 +105,7 @@ public final class Broker implements AutoCloseable {
         }
         try {
             return new RocksStore(config.persistenceLocation(), config.persistenceSyncMillis(),
-                    config.persistenceMemoryBytes());
+                    config.persistenceGatherMillis(), config.persistenceMemoryBytes());
         } catch (IOException e) {
             throw new ConfigException("persistence_location " + config.persistenceLocation() + ": " + e.getMessage());
         }

@@ -27,6 +27,8 @@ import java.util.List;
  * @param persistence         keep state on disk (RocksDB) across restarts and crashes
  * @param persistenceLocation the store's directory
  * @param persistenceSyncMillis 0: fsync before every acknowledgement; else sync this often
+ * @param persistenceGatherMillis with fsync before every acknowledgement: how long a sync may wait
+ *                            for the other clients that waited lately (0: never)
  * @param persistenceMemoryBytes RocksDB block cache and write buffers together
  * @param scramCredentialsFile SCRAM users for enhanced authentication, or null
  * @param verbose             log every connect, subscribe and disconnect
@@ -41,7 +43,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
                            int maxPacketSize, int messageSizeLimit, int sysIntervalSeconds,
                            int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
                            boolean persistence, Path persistenceLocation, long persistenceSyncMillis,
-                           long persistenceMemoryBytes, Path scramCredentialsFile,
+                           long persistenceGatherMillis, long persistenceMemoryBytes, Path scramCredentialsFile,
                            boolean verbose, List<String> logDestinations, List<String> logTypes, Path pidFile,
                            List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
@@ -104,6 +106,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
         private boolean persistence = true;
         private Path persistenceLocation = Path.of("midge-data");
         private long persistenceSyncMillis;
+        private long persistenceGatherMillis = 2;
         private long persistenceMemoryBytes = 64L << 20;
         private Path scramCredentialsFile;
         private boolean verbose;
@@ -256,6 +259,11 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
             return this;
         }
 
+        public Builder persistenceGather(long millis) {
+            this.persistenceGatherMillis = millis;
+            return this;
+        }
+
         public Builder persistenceMemory(long bytes) {
             this.persistenceMemoryBytes = bytes;
             return this;
@@ -310,7 +318,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
             return new BrokerConfig(effective, localOnly, global, maxInflightMessages, maxQueuedMessages,
                     maxQueuedBytes, messageMemoryLimit, maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
                     maxQos, retainAvailable, connectTimeoutSeconds, persistence, persistenceLocation,
-                    persistenceSyncMillis, persistenceMemoryBytes, scramCredentialsFile, verbose, logDestinations,
+                    persistenceSyncMillis, persistenceGatherMillis, persistenceMemoryBytes, scramCredentialsFile, verbose, logDestinations,
                     logTypes, pidFile, warnings);
         }
 

@@ -88,6 +88,7 @@ public final class ConfigParser {
             // Midge's own: when acknowledgements wait for fsync
             case "persistence_sync" -> persistenceSync(words);
             // Midge's own: RocksDB memory (block cache + write buffers), in megabytes
+            case "persistence_sync_gather" -> builder.persistenceGather(integer(words, 0, 100));
             case "persistence_memory_limit" -> builder.persistenceMemory((long) integer(words, 8, 65536) << 20);
             // Midge's own: SCRAM users for MQTT 5 enhanced authentication (SCRAM-SHA-256/512)
             case "scram_credentials_file" -> {

@@ -283,7 +283,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         Pubcomp pubcomp = new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY);
         // the id is free once PUBCOMP is out: its release must be durable first, or a restart
         // would take the next message under that id for a retransmission
-        broker.store().afterDurable(channel.eventLoop(), () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
+        broker.store().afterDurable(channel.eventLoop(), channel, () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
     }
 
     private void unknownIdIfFalse(boolean known, MqttPacket packet) {

@@ -167,7 +167,7 @@ public final class PublishInbound {
             return;
         }
         conn.ackAwaitsStore(+1);
-        broker.store().afterDurable(channel.eventLoop(), () -> {
+        broker.store().afterDurable(channel.eventLoop(), channel, () -> {
             conn.ackAwaitsStore(-1);
             channel.writeAndFlush(ack, channel.voidPromise());
         });

@@ -144,7 +144,7 @@ final class Outbound {
         }
         Channel ch = p.channel();
         // behind every write-ahead still on its way to disk, like the first transmissions
-        store.afterDurable(ch.eventLoop(), () -> {
+        store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> {
             resend.forEach(ch::write);
             ch.flush();
         });
@@ -235,7 +235,7 @@ final class Outbound {
             // crash the message goes out again under the same id (QoS 2 exactly once). QoS 1 needs
             // no such wait: sent again under another id after a crash, it is an allowed duplicate.
             store.markInflight(clientId, d.storeSeq(), out.packetId(), false);
-            store.afterDurable(ch.eventLoop(), () -> ch.writeAndFlush(wire, ch.voidPromise()));
+            store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> ch.writeAndFlush(wire, ch.voidPromise()));
         } else {
             ch.writeAndFlush(wire, ch.voidPromise());
         }
@@ -323,7 +323,7 @@ final class Outbound {
             // Write-ahead again: once the client has a PUBREL it may forget the message, so a
             // restart must resend PUBREL, never the PUBLISH (which would then be a new message).
             store.markInflight(clientId, f.delivery.storeSeq(), packetId, true);
-            store.afterDurable(ch.eventLoop(), () -> ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise()));
+            store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise()));
         } else {
             ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise());
         }

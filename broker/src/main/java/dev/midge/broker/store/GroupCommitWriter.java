@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * The store's one writer thread. Event loops queue write operations and durability barriers;
  * the thread takes everything queued while it was busy into one WriteBatch, writes it, and only
  * then hands each barrier's callback back to its event loop: group commit, one sync per batch
- * however many clients wait.
+ * however many clients wait. A batch with barriers may wait up to a couple of milliseconds for the
+ * other clients that waited lately ({@link SyncGathering}), so that one sync serves a whole round of
+ * them instead of each sync serving whoever arrived during the last one.
  *
  * <p>Only a batch with a barrier is synced. Writes nobody waits for (a subscriber's
  * acknowledgement deleting a queue entry, say) wake the thread only when it is idle, linger until
@@ -42,6 +44,7 @@ final class GroupCommitWriter {
     private final WriteOptions syncedWrite;
     private final WriteOptions plainWrite;
     private final long syncIntervalNanos;
+    private final SyncGathering gathering;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     /**
      * {@link #RUNNING}, {@link #LINGERING} (parked with writes queued, until a barrier or their
@@ -58,7 +61,7 @@ final class GroupCommitWriter {
     private enum Written { NOTHING, WRITES, FAILED }
 
     /** A durability barrier: run {@code then} on {@code loop} after the batch it is in. */
-    private record Barrier(EventLoop loop, Runnable then) {
+    private record Barrier(EventLoop loop, Object waiter, Runnable then) {
     }
 
     /**
@@ -66,9 +69,10 @@ final class GroupCommitWriter {
      *                           run; otherwise batches are written without sync and the log is
      *                           synced this often
      */
-    GroupCommitWriter(RocksDB db, long syncIntervalMillis) {
+    GroupCommitWriter(RocksDB db, long syncIntervalMillis, long gatherMillis) {
         this.db = db;
         this.syncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(syncIntervalMillis);
+        this.gathering = new SyncGathering(syncIntervalMillis > 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(gatherMillis));
         this.syncedWrite = new WriteOptions().setSync(true);
         this.plainWrite = new WriteOptions().setSync(false);
         this.thread = new Thread(this::run, "midge-store-writer");
@@ -120,8 +124,8 @@ final class GroupCommitWriter {
         }
     }
 
-    void afterDurable(EventLoop loop, Runnable then) {
-        pending.add(new Barrier(loop, then));
+    void afterDurable(EventLoop loop, Object waiter, Runnable then) {
+        pending.add(new Barrier(loop, waiter, then));
         wakeIf(LINGERING);
     }
 
@@ -149,22 +153,31 @@ final class GroupCommitWriter {
 
     private void run() {
         List<Object> batch = new ArrayList<>();
+        int barriers = 0;
         long batchSince = 0;
         long lastSync = System.nanoTime();
         boolean unsynced = false;
         while (true) {
             int before = batch.size();
+            long now = System.nanoTime();
             for (Object o; (o = pending.poll()) != null; ) {
                 batch.add(o);
+                if (o instanceof Barrier b) {
+                    barriers++;
+                    gathering.asked(b.waiter(), now);
+                }
             }
-            long now = System.nanoTime();
             if (before == 0 && !batch.isEmpty()) {
                 batchSince = now;
             }
             boolean stop = batch.remove(STOP);
-            boolean barrier = stop || hasBarrier(batch);
-            if (barrier || (!batch.isEmpty() && now - batchSince >= LINGER_NANOS)) {
-                boolean sync = barrier && syncIntervalNanos == 0;
+            boolean due = stop || barriers > 0 && gathering.due(now);
+            if (due || (barriers == 0 && !batch.isEmpty() && now - batchSince >= LINGER_NANOS)) {
+                boolean sync = (stop || barriers > 0) && syncIntervalNanos == 0;
+                if (sync) {
+                    gathering.syncing(now);
+                }
+                barriers = 0;
                 Written written = write(batch, sync, unsynced);
                 if (written != Written.FAILED) {
                     unsynced = !sync && (unsynced || written == Written.WRITES);
@@ -188,7 +201,9 @@ final class GroupCommitWriter {
                 continue;
             }
             long wait = Long.MAX_VALUE;
-            if (!batch.isEmpty()) {
+            if (barriers > 0) {
+                wait = gathering.patience(now); // until the rest of the active waiters ask, or their time is up
+            } else if (!batch.isEmpty()) {
                 wait = LINGER_NANOS - (now - batchSince);
             }
             if (syncIntervalNanos > 0 && unsynced) {
@@ -208,15 +223,6 @@ final class GroupCommitWriter {
             }
         }
         state = RUNNING;
-    }
-
-    private static boolean hasBarrier(List<Object> batch) {
-        for (Object o : batch) {
-            if (o instanceof Barrier) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean syncLog() {

@@ -28,7 +28,7 @@ public class MemoryStore implements Store {
     }
 
     @Override
-    public void afterDurable(EventLoop loop, Runnable then) {
+    public void afterDurable(EventLoop loop, Object waiter, Runnable then) {
         if (loop.inEventLoop()) {
             then.run();
         } else {

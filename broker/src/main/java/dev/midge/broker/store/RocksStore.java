@@ -71,9 +71,11 @@ public final class RocksStore implements Store {
     /**
      * @param syncIntervalMillis 0 to fsync every batch before its callbacks run; otherwise batches
      *                           are written without sync and the log is synced this often
+     * @param gatherMillis       with syncIntervalMillis 0: how long a sync may wait for the other
+     *                           clients that waited lately ({@link SyncGathering}; 0: never)
      * @param memoryBytes        block cache and write buffers together stay within this
      */
-    public RocksStore(Path dir, long syncIntervalMillis, long memoryBytes) throws IOException {
+    public RocksStore(Path dir, long syncIntervalMillis, long gatherMillis, long memoryBytes) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         cache = new LRUCache(memoryBytes / 2);
@@ -93,7 +95,7 @@ public final class RocksStore implements Store {
         inbound = handles.get(6);
         retained = handles.get(7);
         wills = handles.get(8);
-        writer = new GroupCommitWriter(db, syncIntervalMillis);
+        writer = new GroupCommitWriter(db, syncIntervalMillis, gatherMillis);
         reader = new RocksReader(db, handles, references);
     }
 
@@ -159,8 +161,8 @@ public final class RocksStore implements Store {
     }
 
     @Override
-    public void afterDurable(EventLoop loop, Runnable then) {
-        writer.afterDurable(loop, then);
+    public void afterDurable(EventLoop loop, Object waiter, Runnable then) {
+        writer.afterDurable(loop, waiter, then);
     }
 
     private interface BatchOp {

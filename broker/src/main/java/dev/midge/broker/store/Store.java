@@ -36,8 +36,19 @@ public interface Store extends AutoCloseable {
      */
     void afterWritesQueued(Runnable handOff);
 
-    /** Runs {@code then} on {@code loop} once every write submitted so far is durable. */
-    void afterDurable(EventLoop loop, Runnable then);
+    /**
+     * The {@link #afterDurable} waiter for a write the broker's own outbound flow waits on (a QoS 2
+     * write-ahead): its window stalls meanwhile, so the store syncs it without gathering.
+     */
+    Object OUTBOUND_FLOW = new Object();
+
+    /**
+     * Runs {@code then} on {@code loop} once every write submitted so far is durable.
+     * {@code waiter} is who waits for it (a client's connection, or {@link #OUTBOUND_FLOW}): the
+     * store may hold a sync back briefly until every client that waited lately is waiting again,
+     * so that one sync serves them all.
+     */
+    void afterDurable(EventLoop loop, Object waiter, Runnable then);
 
     /** False for the in-memory store: callers may skip preparing writes that would be dropped. */
     boolean durable();

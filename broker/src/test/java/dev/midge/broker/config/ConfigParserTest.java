@@ -147,4 +147,18 @@ class ConfigParserTest {
         assertThat(c.warnings()).singleElement().asString().contains(":4: log_dest syslog");
         assertThatThrownBy(() -> parse("log_type verbose\n")).hasMessageContaining(":1: unknown log_type");
     }
+
+    @Test
+    void persistenceSettings() throws Exception {
+        BrokerConfig defaults = parse("listener 1884\n");
+        assertThat(defaults.persistenceSyncMillis()).isZero();
+        assertThat(defaults.persistenceGatherMillis()).isEqualTo(2);
+        BrokerConfig c = parse("persistence_sync interval 100\npersistence_sync_gather 0\npersistence_memory_limit 128\n");
+        assertThat(c.persistenceSyncMillis()).isEqualTo(100);
+        assertThat(c.persistenceGatherMillis()).isZero();
+        assertThat(c.persistenceMemoryBytes()).isEqualTo(128L << 20);
+        assertThatThrownBy(() -> parse("\npersistence_sync_gather 101\n"))
+                .hasMessageContaining(":2: persistence_sync_gather 101 is out of range");
+        assertThatThrownBy(() -> parse("persistence_sync sometimes\n")).hasMessageContaining(":1: persistence_sync takes");
+    }
 }

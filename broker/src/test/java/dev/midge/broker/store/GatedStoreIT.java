@@ -60,7 +60,7 @@ class GatedStoreIT {
         }
 
         @Override
-        public void afterDurable(EventLoop loop, Runnable then) {
+        public void afterDurable(EventLoop loop, Object waiter, Runnable then) {
             synchronized (this) {
                 if (closed) {
                     held.add(() -> loop.execute(then));

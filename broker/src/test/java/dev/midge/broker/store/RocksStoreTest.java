@@ -93,13 +93,13 @@ class RocksStoreTest {
 
     private static void sync(Store store) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        store.afterDurable(LOOP, () -> done.complete(null));
+        store.afterDurable(LOOP, "test", () -> done.complete(null));
         done.get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void writes_closeAndReopen_recoveredInKeyOrder() throws Exception {
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.putSession("c1", 300, null);
             store.putSubscription("c1", "t/#", new Subscription("t/#", Qos.EXACTLY_ONCE, false, true, 0), 7);
             Message m1 = message(store.nextMessageId(), "one");
@@ -117,7 +117,7 @@ class RocksStoreTest {
             sync(store);
         }
         Collected c = new Collected();
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.recover(c);
             assertThat(store.nextMessageId()).isEqualTo(4);
             // the waiting message is read when asked for, the one in flight is skipped
@@ -144,7 +144,7 @@ class RocksStoreTest {
                         .build());
         Will plain = new Will("w/b", new byte[0], Qos.AT_MOST_ONCE, false, Properties.EMPTY);
         long kept;
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             kept = store.putWill("a", "alice", delayed);
             long discarded = store.putWill("b", null, plain);
             long newer = store.putWill("b", null, plain);
@@ -153,7 +153,7 @@ class RocksStoreTest {
             sync(store);
         }
         Collected c = new Collected();
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.recover(c);
             assertThat(c.events).containsExactly(
                     "will a #" + kept + " ualice w/a gone q1 rtrue delay30 text/plain",
@@ -165,7 +165,7 @@ class RocksStoreTest {
 
     @Test
     void dequeue_lastReference_deletesMessageBody() throws Exception {
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             Message m = message(store.nextMessageId(), "shared");
             store.putSession("a", 60, null);
             store.putSession("b", 60, null);
@@ -175,14 +175,14 @@ class RocksStoreTest {
             sync(store);
         }
         Collected c = new Collected();
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.recover(c);
             store.dequeue("b", 1, 1, false);
             sync(store);
         }
         assertThat(c.events).contains("waiting b 1").noneMatch(e -> e.startsWith("waiting a"));
         Collected after = new Collected();
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.recover(after);
         }
         assertThat(after.events).noneMatch(e -> e.startsWith("waiting") || e.startsWith("queued"));
@@ -190,7 +190,7 @@ class RocksStoreTest {
 
     @Test
     void entryAcknowledgedBeforeTheWriterTookIt_neitherItNorItsBodyIsWritten() throws Exception {
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             Message m = message(store.nextMessageId(), "fast");
             store.putSession("s", 60, null);
             // inside one unit nothing reaches the writer before the unit ends: the dequeue wins
@@ -209,7 +209,7 @@ class RocksStoreTest {
     @Test
     void entryThatIsTheOnlyReference_carriesTheBody_readBackAfterRestart_deletedWithOneRecord() throws Exception {
         Message m;
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             m = message(store.nextMessageId(), "alone");
             store.putSession("s", 60, null);
             store.enqueue("s", 1, m, Qos.AT_LEAST_ONCE, false, List.of(3));
@@ -218,7 +218,7 @@ class RocksStoreTest {
             assertThat(logRecords("messages")).as("no record of its own").isZero();
         }
         Collected c = new Collected();
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.recover(c);
             assertThat(c.events).contains("waiting s 1");
             List<Store.Queued> page = store.readQueue("s", 1, 10);
@@ -234,17 +234,17 @@ class RocksStoreTest {
 
     @Test
     void afterDurable_runsOnlyOnceTheWriteIsReadableFromDisk() throws Exception {
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.putSession("durable", 60, null);
             CompletableFuture<byte[]> seen = new CompletableFuture<>();
-            store.afterDurable(LOOP, () -> seen.complete(readOnly("sessions", "durable")));
+            store.afterDurable(LOOP, "test", () -> seen.complete(readOnly("sessions", "durable")));
             assertThat(seen.get(10, TimeUnit.SECONDS)).isNotNull();
         }
     }
 
     @Test
     void writeNobodyWaitsFor_isWrittenAfterAShortLinger() throws Exception {
-        try (RocksStore store = new RocksStore(dir, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.putSession("lingering", 60, null);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (readOnly("sessions", "lingering") == null) {
@@ -288,7 +288,7 @@ class RocksStoreTest {
     void damagedManifest_storeMovedAside_loggedWritesSalvaged_upToADamagedTail() throws Exception {
         Path data = dir.resolve("data");
         Message m;
-        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(data, 0, 2, 16 << 20)) {
             m = message(store.nextMessageId(), "kept");
             store.putSession("x", 60, "alice");
             store.putSubscription("x", "t/#", new Subscription("t/#", Qos.AT_LEAST_ONCE, false, false, 0), 0);
@@ -305,7 +305,7 @@ class RocksStoreTest {
             }
         }
         Collected c = new Collected();
-        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(data, 0, 2, 16 << 20)) {
             store.recover(c);
             assertThat(store.readQueue("x", 1, 10)).singleElement()
                     .satisfies(q -> assertThat(q.message().publish().payload()).isEqualTo("kept".getBytes(StandardCharsets.UTF_8)));
@@ -320,7 +320,7 @@ class RocksStoreTest {
     @Test
     void damagedManifest_flushedTablesAndLogBothSalvaged() throws Exception {
         Path data = dir.resolve("data");
-        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(data, 0, 2, 16 << 20)) {
             store.putSession("created", 60, null); // lays the store out as the broker does
             sync(store);
         }
@@ -335,7 +335,7 @@ class RocksStoreTest {
         }
         damage(data, "MANIFEST");
         Collected c = new Collected();
-        try (RocksStore store = new RocksStore(data, 0, 16 << 20)) {
+        try (RocksStore store = new RocksStore(data, 0, 2, 16 << 20)) {
             store.recover(c);
         }
         assertThat(c.events).contains("session flushed 30", "session logged 40");
