@@ -1,9 +1,9 @@
 package dev.midge.broker.store;
 
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * When the writer should sync a batch that has durability barriers: at once when every client
@@ -11,13 +11,14 @@ import java.util.Map;
  * broker's own outbound flow waits in it ({@link Store#OUTBOUND_FLOW}: a QoS 2 delivery window
  * stalls meanwhile), otherwise once {@code gatherNanos} have passed since the last sync began.
  *
- * <p>Why: each fsync on this class of machine (a VM whose disk flush goes through the host) lifts
- * every process's latency tail, not only the syncing one's, and costs CPU in the kernel. Syncing
- * whatever arrived during the previous sync, as plain group commit does, means up to ~2,400 syncs a
- * second for 8,000 QoS 1 messages a second from 16 publishers, 3 messages each. Gathering until
- * the publishers that are active have all asked brings that down to one sync per round of them,
- * while a lone publisher, or publishers that wait one acknowledgement at a time, still get theirs
- * at once: they are all in the batch as soon as they have asked.
+ * <p>Why: on this machine (a VM whose disk flushes go through the host) every fsync lifts the
+ * latency tail of everything running, not only of the process that syncs: another process doing
+ * 250 fdatasyncs a second left an in-memory broker's p99 at 0.17-0.21 ms, 1,000 a second took it to
+ * 0.85-4.3 ms (bench/fsync-latency.sh). Syncing whatever arrived during the previous sync, as plain
+ * group commit does, meant ~2,900 syncs a second for 16 publishers at 500 QoS 1 messages a second
+ * each, about 3 messages per sync; gathering a round of them makes it ~470. A lone client is
+ * synced at once, and clients that each wait for one acknowledgement at a time as soon as the last
+ * of them has asked.
  *
  * <p>Only the writer thread uses an instance.
  */
@@ -26,7 +27,7 @@ final class SyncGathering {
     /** Each waiter's last barrier, oldest first (re-inserted on every barrier). */
     private final LinkedHashMap<Object, Long> lastAsked = new LinkedHashMap<>();
     /** Waiters with a barrier in the batch being gathered. */
-    private final Map<Object, Boolean> inBatch = new IdentityHashMap<>();
+    private final Set<Object> inBatch = new HashSet<>();
     private long lastSyncStart = Long.MIN_VALUE / 2;
     /** A barrier in the batch that the broker's own delivery waits on: no gathering. */
     private boolean urgent;
@@ -47,7 +48,7 @@ final class SyncGathering {
         }
         lastAsked.remove(waiter);
         lastAsked.put(waiter, now);
-        inBatch.put(waiter, Boolean.TRUE);
+        inBatch.add(waiter);
     }
 
     /** Whether the batch, which has a barrier, is to be synced now. */
