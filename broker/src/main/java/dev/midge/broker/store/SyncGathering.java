@@ -24,8 +24,8 @@ import java.util.Set;
  */
 final class SyncGathering {
     private final long gatherNanos;
-    /** Each waiter's last barrier, oldest first (re-inserted on every barrier). */
-    private final LinkedHashMap<Object, Long> lastAsked = new LinkedHashMap<>();
+    /** Each waiter's last barrier, oldest first (access order: a new barrier moves it to the end). */
+    private final LinkedHashMap<Object, Long> lastAsked = new LinkedHashMap<>(64, 0.75f, true);
     /** Waiters with a barrier in the batch being gathered. */
     private final Set<Object> inBatch = new HashSet<>();
     private long lastSyncStart = Long.MIN_VALUE / 2;
@@ -46,7 +46,6 @@ final class SyncGathering {
             urgent = true;
             return;
         }
-        lastAsked.remove(waiter);
         lastAsked.put(waiter, now);
         inBatch.add(waiter);
     }
