@@ -173,7 +173,7 @@ final class GroupCommitWriter {
             boolean stop = batch.remove(STOP);
             boolean due = stop || barriers > 0 && gathering.due(now);
             if (due || (barriers == 0 && !batch.isEmpty() && now - batchSince >= LINGER_NANOS)) {
-                boolean sync = (stop || barriers > 0) && syncIntervalNanos == 0;
+                boolean sync = due && syncIntervalNanos == 0; // a barrier or STOP: the lingering path has neither
                 if (sync) {
                     gathering.syncing(now);
                 }
