@@ -51,8 +51,10 @@ final class GroupCommitWriter {
      * time is up) or {@link #IDLE} (parked with nothing queued: any submission wakes it).
      */
     private volatile int state = RUNNING;
+    /** The batch being built; the writer thread's own. */
+    private final BatchEncoder encoder = new BatchEncoder();
     /** Operations collected by {@link #atomically} on this thread, queued as one. */
-    private final ThreadLocal<List<Consumer<WriteBatch>>> collecting = new ThreadLocal<>();
+    private final ThreadLocal<List<Consumer<BatchEncoder>>> collecting = new ThreadLocal<>();
     /** Hand-offs that wait until the unit being collected on this thread is queued. */
     private final ThreadLocal<List<Runnable>> deferred = new ThreadLocal<>();
     private final Thread thread;
@@ -80,8 +82,8 @@ final class GroupCommitWriter {
         thread.start();
     }
 
-    void submit(Consumer<WriteBatch> op) {
-        List<Consumer<WriteBatch>> group = collecting.get();
+    void submit(Consumer<BatchEncoder> op) {
+        List<Consumer<BatchEncoder>> group = collecting.get();
         if (group != null) {
             group.add(op);
         } else {
@@ -96,7 +98,7 @@ final class GroupCommitWriter {
             body.run(); // already inside a unit
             return true;
         }
-        List<Consumer<WriteBatch>> group = new ArrayList<>();
+        List<Consumer<BatchEncoder>> group = new ArrayList<>();
         List<Runnable> handOffs = new ArrayList<>();
         collecting.set(group);
         deferred.set(handOffs);
@@ -108,7 +110,7 @@ final class GroupCommitWriter {
         }
         if (!group.isEmpty()) {
             // one element of the queue: never split across two batches
-            pending.add((Consumer<WriteBatch>) wb -> group.forEach(op -> op.accept(wb)));
+            pending.add((Consumer<BatchEncoder>) batch -> group.forEach(op -> op.accept(batch)));
             wakeIf(IDLE);
         }
         handOffs.forEach(Runnable::run);
@@ -255,14 +257,17 @@ final class GroupCommitWriter {
      */
     @SuppressWarnings("unchecked")
     private Written write(List<Object> batch, boolean sync, boolean unsynced) {
-        try (WriteBatch wb = new WriteBatch()) {
+        try {
+            encoder.reset();
             for (Object o : batch) {
                 if (o instanceof Consumer<?> op) {
-                    ((Consumer<WriteBatch>) op).accept(wb);
+                    ((Consumer<BatchEncoder>) op).accept(encoder);
                 }
             }
-            if (wb.count() > 0) {
-                db.write(sync ? syncedWrite : plainWrite, wb);
+            if (encoder.count() > 0) {
+                try (WriteBatch wb = encoder.toWriteBatch()) {
+                    db.write(sync ? syncedWrite : plainWrite, wb);
+                }
                 return Written.WRITES;
             }
             if (sync && unsynced) {

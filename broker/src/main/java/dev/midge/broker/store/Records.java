@@ -129,11 +129,6 @@ final class Records {
         return b.array();
     }
 
-    /** {@code entry} from {@link #queued(long, Qos, boolean, List)} with the message body after it. */
-    static byte[] queuedWithBody(byte[] entry, byte[] body) {
-        return concat(entry, body);
-    }
-
     /** {@code body} is the message stored in the entry itself, or null when it is a record of its own. */
     record Queued(long messageId, Qos qos, boolean retain, List<Integer> subscriptionIds, byte[] body) {
     }

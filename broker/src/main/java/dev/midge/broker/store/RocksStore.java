@@ -27,7 +27,6 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +51,16 @@ public final class RocksStore implements Store {
     private final ColumnFamilyOptions cfOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
-    private final ColumnFamilyHandle sessions;
-    private final ColumnFamilyHandle subscriptions;
-    private final ColumnFamilyHandle messages;
-    private final ColumnFamilyHandle queues;
-    private final ColumnFamilyHandle inflight;
-    private final ColumnFamilyHandle inbound;
-    private final ColumnFamilyHandle retained;
-    private final ColumnFamilyHandle wills;
+    /** The queue family, for reading a session's queue; writes name each family by its id below. */
+    private final ColumnFamilyHandle queuesHandle;
+    private final int sessions;
+    private final int subscriptions;
+    private final int messages;
+    private final int queues;
+    private final int inflight;
+    private final int inbound;
+    private final int retained;
+    private final int wills;
 
     private final MessageReferences references = new MessageReferences();
     private final AtomicLong messageIds = new AtomicLong();
@@ -87,14 +88,15 @@ public final class RocksStore implements Store {
                 .setWriteBufferManager(writeBuffers).setMaxOpenFiles(256).setRecycleLogFileNum(4);
         cfOptions = new ColumnFamilyOptions().setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
         db = openOrMoveAside();
-        sessions = handles.get(1);
-        subscriptions = handles.get(2);
-        messages = handles.get(3);
-        queues = handles.get(4);
-        inflight = handles.get(5);
-        inbound = handles.get(6);
-        retained = handles.get(7);
-        wills = handles.get(8);
+        sessions = handles.get(1).getID();
+        subscriptions = handles.get(2).getID();
+        messages = handles.get(3).getID();
+        queuesHandle = handles.get(4);
+        queues = queuesHandle.getID();
+        inflight = handles.get(5).getID();
+        inbound = handles.get(6).getID();
+        retained = handles.get(7).getID();
+        wills = handles.get(8).getID();
         writer = new GroupCommitWriter(db, syncIntervalMillis, gatherMillis);
         reader = new RocksReader(db, handles, references);
     }
@@ -146,7 +148,7 @@ public final class RocksStore implements Store {
 
     // ---- the writer ---------------------------------------------------------------------------
 
-    private void submit(Consumer<WriteBatch> op) {
+    private void op(Consumer<BatchEncoder> op) {
         writer.submit(op);
     }
 
@@ -165,20 +167,6 @@ public final class RocksStore implements Store {
         writer.afterDurable(loop, waiter, then);
     }
 
-    private interface BatchOp {
-        void apply(WriteBatch wb) throws RocksDBException;
-    }
-
-    private void op(BatchOp op) {
-        submit(wb -> {
-            try {
-                op.apply(wb);
-            } catch (RocksDBException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
     // ---- writes ------------------------------------------------------------------------------
 
     @Override
@@ -195,7 +183,7 @@ public final class RocksStore implements Store {
     public void putSession(String clientId, long expirySeconds, String username) {
         byte[] key = Records.utf8(clientId);
         byte[] value = Records.session(expirySeconds, username);
-        op(wb -> wb.put(sessions, key, value));
+        op(batch -> batch.put(sessions, key, value));
     }
 
     @Override
@@ -203,12 +191,12 @@ public final class RocksStore implements Store {
         byte[] from = Records.sessionPrefix(clientId);
         byte[] to = Records.sessionPrefixEnd(clientId);
         byte[] key = Records.utf8(clientId);
-        op(wb -> {
-            wb.delete(sessions, key);
-            wb.deleteRange(subscriptions, from, to);
-            wb.deleteRange(queues, from, to);
-            wb.deleteRange(inflight, from, to);
-            wb.deleteRange(inbound, from, to);
+        op(batch -> {
+            batch.delete(sessions, key);
+            batch.deleteRange(subscriptions, from, to);
+            batch.deleteRange(queues, from, to);
+            batch.deleteRange(inflight, from, to);
+            batch.deleteRange(inbound, from, to);
         });
     }
 
@@ -216,13 +204,13 @@ public final class RocksStore implements Store {
     public void putSubscription(String clientId, String filter, Subscription options, int subscriptionId) {
         byte[] key = Records.key(clientId, filter);
         byte[] value = Records.subscription(options, subscriptionId);
-        op(wb -> wb.put(subscriptions, key, value));
+        op(batch -> batch.put(subscriptions, key, value));
     }
 
     @Override
     public void removeSubscription(String clientId, String filter) {
         byte[] key = Records.key(clientId, filter);
-        op(wb -> wb.delete(subscriptions, key));
+        op(batch -> batch.delete(subscriptions, key));
     }
 
     @Override
@@ -231,15 +219,15 @@ public final class RocksStore implements Store {
         MessageReferences.Entry entry = references.enqueued(clientId, seq, message);
         byte[] key = Records.key(clientId, seq);
         byte[] value = Records.queued(message.id(), qos, retain, subscriptionIds);
-        op(wb -> {
+        op(batch -> {
             MessageReferences.Claim claim = references.claim(entry);
             if (claim.body() != null) {
-                wb.put(messages, Records.longKey(message.id()), claim.body());
+                batch.put(messages, Records.longKey(message.id()), claim.body());
             }
             if (claim.inlineBody() != null) {
-                wb.put(queues, key, Records.queuedWithBody(value, claim.inlineBody()));
+                batch.put(queues, key, value, claim.inlineBody()); // the entry, the body after it (Records.queued)
             } else if (claim.entry()) {
-                wb.put(queues, key, value);
+                batch.put(queues, key, value);
             }
         });
     }
@@ -248,7 +236,7 @@ public final class RocksStore implements Store {
     public void markInflight(String clientId, long seq, int packetId, boolean released) {
         byte[] key = Records.key(clientId, seq);
         byte[] value = Records.inflight(packetId, released);
-        op(wb -> wb.put(inflight, key, value));
+        op(batch -> batch.put(inflight, key, value));
     }
 
     @Override
@@ -259,15 +247,15 @@ public final class RocksStore implements Store {
         }
         byte[] key = Records.key(clientId, seq);
         byte[] bodyKey = Records.longKey(messageId);
-        op(wb -> {
+        op(batch -> {
             if (removal.entry()) {
-                wb.singleDelete(queues, key);
+                batch.singleDelete(queues, key);
             }
             if (wentInflight) {
-                wb.delete(inflight, key);
+                batch.delete(inflight, key);
             }
             if (removal.body()) {
-                wb.singleDelete(messages, bodyKey);
+                batch.singleDelete(messages, bodyKey);
             }
         });
     }
@@ -275,26 +263,26 @@ public final class RocksStore implements Store {
     @Override
     public void putInboundQos2(String clientId, int packetId) {
         byte[] key = Records.key(clientId, packetId);
-        op(wb -> wb.put(inbound, key, new byte[0]));
+        op(batch -> batch.put(inbound, key, new byte[0]));
     }
 
     @Override
     public void removeInboundQos2(String clientId, int packetId) {
         byte[] key = Records.key(clientId, packetId);
-        op(wb -> wb.delete(inbound, key));
+        op(batch -> batch.delete(inbound, key));
     }
 
     @Override
     public void putRetained(String topic, Message message) {
         byte[] body = Records.message(message);
         byte[] key = Records.utf8(topic);
-        op(wb -> wb.put(retained, key, body));
+        op(batch -> batch.put(retained, key, body));
     }
 
     @Override
     public void removeRetained(String topic) {
         byte[] key = Records.utf8(topic);
-        op(wb -> wb.delete(retained, key));
+        op(batch -> batch.delete(retained, key));
     }
 
     @Override
@@ -302,14 +290,14 @@ public final class RocksStore implements Store {
         long willId = willIds.incrementAndGet();
         byte[] key = Records.key(clientId, willId);
         byte[] value = Records.will(username, will);
-        op(wb -> wb.put(wills, key, value));
+        op(batch -> batch.put(wills, key, value));
         return willId;
     }
 
     @Override
     public void removeWill(String clientId, long willId) {
         byte[] key = Records.key(clientId, willId);
-        op(wb -> wb.delete(wills, key));
+        op(batch -> batch.delete(wills, key));
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -331,7 +319,7 @@ public final class RocksStore implements Store {
         byte[] end = Records.sessionPrefixEnd(clientId);
         List<byte[]> bodies = new ArrayList<>();
         List<byte[]> keys = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(queues)) {
+        try (RocksIterator it = db.newIterator(queuesHandle)) {
             for (it.seek(Records.key(clientId, fromSeq)); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 if (Arrays.compareUnsigned(key, end) >= 0) {
@@ -344,12 +332,12 @@ public final class RocksStore implements Store {
                 }
             }
         }
-        op(wb -> {
+        op(batch -> {
             for (byte[] k : keys) {
-                wb.singleDelete(queues, k);
+                batch.singleDelete(queues, k);
             }
             for (byte[] b : bodies) {
-                wb.singleDelete(messages, b);
+                batch.singleDelete(messages, b);
             }
         });
     }
