@@ -118,11 +118,11 @@ final class StoreRecovery implements Recovery {
                        List<Integer> subscriptionIds, int packetId, boolean released) {
         Restored r = sessions.get(clientId);
         if (r == null) {
-            broker.store().dequeue(clientId, seq, message.id(), true);
+            broker.store().dequeue(clientId, seq, message.id(), true, null);
             return;
         }
         messages++;
-        Delivery d = new Delivery(message, qos, retain, subscriptionIds, null, seq);
+        Delivery d = new Delivery(message, qos, retain, subscriptionIds, null, seq, null);
         r.steps.add(() -> r.session.restoreInflight(d, packetId, released));
     }
 

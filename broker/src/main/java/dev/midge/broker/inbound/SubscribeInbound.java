@@ -99,7 +99,7 @@ public final class SubscribeInbound {
         broker.retained().forEachMatching(filter, (Message message) -> {
             if (session.access().canRead(message.topic())) {
                 // [MQTT-3.3.1-8] retained messages go out with the retain flag set
-                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null, 0));
+                session.accept(new Delivery(message, Qos.min(message.qos(), s.qos()), true, ids, null, 0, null));
             }
         });
     }

@@ -74,12 +74,12 @@ public final class Router {
                          SharedGroup group) {
         if (qos != Qos.AT_MOST_ONCE && session.persistent() && store.durable()) {
             long seq = session.nextStoreSeq();
-            store.enqueue(session.clientId(), seq, message, qos, retain, ids);
-            Delivery d = new Delivery(message, qos, retain, ids, group, seq);
+            Store.QueueEntry entry = store.enqueue(session.clientId(), seq, message, qos, retain, ids);
+            Delivery d = new Delivery(message, qos, retain, ids, group, seq, entry);
             // the entry must be queued to the store before the session can acknowledge it away
             store.afterWritesQueued(() -> session.enqueue(d));
         } else {
-            session.enqueue(new Delivery(message, qos, retain, ids, group, 0));
+            session.enqueue(new Delivery(message, qos, retain, ids, group, 0, null));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.midge.broker.session;
 
+import dev.midge.broker.store.Store;
 import dev.midge.broker.subscription.SharedGroup;
 import dev.midge.codec.packet.Qos;
 import java.util.List;
@@ -9,13 +10,14 @@ import java.util.List;
  * delivered at, the retain flag it carries out, the identifiers of the subscriptions it matched,
  * and the shared group it came through (null for a plain subscription), so that a member that
  * leaves can hand it on. {@code storeSeq} is its key in the store's queue of the session, or 0
- * when it is not stored (QoS 0, or a session that ends with its connection).
+ * when it is not stored (QoS 0, or a session that ends with its connection); {@code storeEntry}
+ * what the store handed back for it (null when read back from the store, or not stored).
  */
 public record Delivery(Message message, Qos qos, boolean retain, List<Integer> subscriptionIds,
-                       SharedGroup sharedGroup, long storeSeq) {
+                       SharedGroup sharedGroup, long storeSeq, Store.QueueEntry storeEntry) {
 
     public static Delivery of(Message message, Qos qos, boolean retain) {
-        return new Delivery(message, qos, retain, List.of(), null, 0);
+        return new Delivery(message, qos, retain, List.of(), null, 0, null);
     }
 
     public boolean stored() {

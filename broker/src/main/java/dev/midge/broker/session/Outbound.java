@@ -81,7 +81,7 @@ final class Outbound {
     void forget(Delivery d) {
         if (d.stored()) {
             // only QoS 2 deliveries record their packet id (the outbound write-ahead)
-            store.dequeue(clientId, d.storeSeq(), d.message().id(), d.qos() == Qos.EXACTLY_ONCE);
+            store.dequeue(clientId, d.storeSeq(), d.message().id(), d.qos() == Qos.EXACTLY_ONCE, d.storeEntry());
         }
     }
 
@@ -112,7 +112,7 @@ final class Outbound {
             if (q.seq() > backlogTo) {
                 break;
             }
-            Delivery d = new Delivery(q.message(), q.qos(), q.retain(), q.subscriptionIds(), null, q.seq());
+            Delivery d = new Delivery(q.message(), q.qos(), q.retain(), q.subscriptionIds(), null, q.seq(), null);
             budget.hold(d.payloadBytes());
             entered(d);
             if (paged == NONE_QUEUED) {

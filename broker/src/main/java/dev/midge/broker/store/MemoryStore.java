@@ -63,8 +63,9 @@ public class MemoryStore implements Store {
     }
 
     @Override
-    public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
-                        List<Integer> subscriptionIds) {
+    public QueueEntry enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
+                              List<Integer> subscriptionIds) {
+        return null;
     }
 
     @Override
@@ -72,7 +73,7 @@ public class MemoryStore implements Store {
     }
 
     @Override
-    public void dequeue(String clientId, long seq, long messageId, boolean wentInflight) {
+    public void dequeue(String clientId, long seq, long messageId, boolean wentInflight, QueueEntry entry) {
     }
 
     @Override

@@ -21,30 +21,27 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MessageReferences {
     private final Map<Long, Body> bodies = new ConcurrentHashMap<>();
-    /** Entries queued to the writer and not yet claimed by it, to find them again at dequeue. */
-    private final Map<EntryId, Entry> unwritten = new ConcurrentHashMap<>();
 
-    /** One message body: its references, and its bytes until the first entry is written. */
+    /** One message body: its references, and the message until the first entry is written. */
     private static final class Body {
         int refs;
         boolean written;
-        byte[] bytes;
+        Message unwritten;
         /** Released to zero and out of the map: a late enqueue of the same message starts a new one. */
         boolean dead;
     }
 
-    private record EntryId(String clientId, long seq) {
-    }
-
-    /** One queue entry on its way to the writer. */
-    static final class Entry {
-        private final EntryId id;
+    /**
+     * One queue entry, from its enqueue to its dequeue: the session's delivery carries it
+     * ({@link Store.QueueEntry}), so that neither the writer nor the dequeue look it up. Its flags
+     * are guarded by its body.
+     */
+    static final class Entry implements Store.QueueEntry {
         private final Body body;
         private boolean cancelled;
         private boolean written;
 
-        private Entry(EntryId id, Body body) {
-            this.id = id;
+        private Entry(Body body) {
             this.body = body;
         }
     }
@@ -75,7 +72,7 @@ final class MessageReferences {
     }
 
     /** A new queue entry for {@code message}; the writer later {@link #claim}s it. */
-    Entry enqueued(String clientId, long seq, Message message) {
+    Entry enqueued(Message message) {
         while (true) {
             Body b = bodies.computeIfAbsent(message.id(), id -> new Body());
             synchronized (b) {
@@ -83,20 +80,23 @@ final class MessageReferences {
                     continue;
                 }
                 b.refs++;
-                if (!b.written && b.bytes == null) {
-                    b.bytes = Records.message(message); // on the event loop: the writer is the busier thread
+                if (!b.written && b.unwritten == null) {
+                    b.unwritten = message;
                 }
             }
-            Entry e = new Entry(new EntryId(clientId, seq), b);
-            unwritten.put(e.id, e);
-            return e;
+            return new Entry(b);
         }
     }
 
-    /** The writer is about to put {@code e} into a batch. */
+    /**
+     * The writer is about to put {@code e} into a batch. The body is serialized here, on the writer
+     * thread and only when it is written: the event loops' time per message sets how fast a
+     * subscriber's window turns, and most entries of an online subscriber are cancelled first.
+     */
     Claim claim(Entry e) {
-        unwritten.remove(e.id, e);
         Body b = e.body;
+        Message message;
+        boolean inline;
         synchronized (b) {
             if (e.cancelled) {
                 return Claim.SKIP;
@@ -105,20 +105,21 @@ final class MessageReferences {
             if (b.written) {
                 return Claim.ENTRY;
             }
-            byte[] bytes = b.bytes;
-            b.bytes = null;
-            if (b.refs == 1) {
-                return new Claim(true, null, bytes);
-            }
-            b.written = true;
-            return new Claim(true, bytes, null);
+            message = b.unwritten;
+            b.unwritten = null;
+            inline = b.refs == 1;
+            b.written = !inline;
         }
+        byte[] bytes = Records.message(message);
+        return inline ? new Claim(true, null, bytes) : new Claim(true, bytes, null);
     }
 
-    /** A session is done with an entry: cancels it when unwritten, drops a reference. */
-    Removal dequeued(String clientId, long seq, long messageId) {
-        Entry e = unwritten.remove(new EntryId(clientId, seq));
-        Body b = bodies.get(messageId);
+    /**
+     * A session is done with an entry: cancels it when unwritten, drops a reference. {@code e} is
+     * null for an entry read back from disk.
+     */
+    Removal dequeued(Entry e, long messageId) {
+        Body b = e != null ? e.body : bodies.get(messageId);
         if (b == null) {
             return new Removal(true, false); // not counted (cannot happen after recovery): delete the entry
         }
@@ -142,9 +143,9 @@ final class MessageReferences {
         }
     }
 
-    /** Bodies and unwritten entries tracked: none once every entry is dequeued or released. */
+    /** Bodies tracked: none once every entry is dequeued or released. */
     int tracked() {
-        return bodies.size() + unwritten.size();
+        return bodies.size();
     }
 
     /** Drops one reference (caller holds b); true when the body is on disk and nothing refers to it now. */
@@ -154,7 +155,7 @@ final class MessageReferences {
         }
         bodies.remove(messageId, b);
         b.dead = true;
-        b.bytes = null;
+        b.unwritten = null;
         return b.written;
     }
 }

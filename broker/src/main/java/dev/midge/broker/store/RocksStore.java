@@ -214,9 +214,9 @@ public final class RocksStore implements Store {
     }
 
     @Override
-    public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
-                        List<Integer> subscriptionIds) {
-        MessageReferences.Entry entry = references.enqueued(clientId, seq, message);
+    public QueueEntry enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
+                              List<Integer> subscriptionIds) {
+        MessageReferences.Entry entry = references.enqueued(message);
         byte[] key = Records.key(clientId, seq);
         byte[] value = Records.queued(message.id(), qos, retain, subscriptionIds);
         op(batch -> {
@@ -230,6 +230,7 @@ public final class RocksStore implements Store {
                 batch.put(queues, key, value);
             }
         });
+        return entry;
     }
 
     @Override
@@ -240,8 +241,8 @@ public final class RocksStore implements Store {
     }
 
     @Override
-    public void dequeue(String clientId, long seq, long messageId, boolean wentInflight) {
-        MessageReferences.Removal removal = references.dequeued(clientId, seq, messageId);
+    public void dequeue(String clientId, long seq, long messageId, boolean wentInflight, QueueEntry entry) {
+        MessageReferences.Removal removal = references.dequeued((MessageReferences.Entry) entry, messageId);
         if (removal.nothing() && !wentInflight) {
             return; // acknowledged before the writer got to it: neither written nor to be deleted
         }

@@ -70,19 +70,28 @@ public interface Store extends AutoCloseable {
     void removeSubscription(String clientId, String filter);
 
     /**
+     * What {@link #enqueue} hands back, for {@link #dequeue} to find the entry again without a
+     * lookup in a map every loop and the writer share; null from a store that keeps no such state.
+     */
+    interface QueueEntry {
+    }
+
+    /**
      * Queues a message for a session under {@code seq} (increasing per session); the message body
      * is written once, however many sessions it is queued for.
      */
-    void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain, List<Integer> subscriptionIds);
+    QueueEntry enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
+                       List<Integer> subscriptionIds);
 
     /** Records the packet id a queued message went out with, and whether PUBREC has come. */
     void markInflight(String clientId, long seq, int packetId, boolean released);
 
     /**
      * The message under {@code seq} is done with (acknowledged, dropped, or expired);
-     * {@code wentInflight} when {@link #markInflight} was called for it.
+     * {@code wentInflight} when {@link #markInflight} was called for it; {@code entry} what
+     * {@link #enqueue} returned, or null for an entry read back from the store.
      */
-    void dequeue(String clientId, long seq, long messageId, boolean wentInflight);
+    void dequeue(String clientId, long seq, long messageId, boolean wentInflight, QueueEntry entry);
 
     void putInboundQos2(String clientId, int packetId);
 

@@ -93,8 +93,10 @@ class GatedStoreIT {
         }
 
         @Override
-        public void enqueue(String clientId, long seq, Message message, Qos qos, boolean retain, List<Integer> ids) {
+        public QueueEntry enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
+                                  List<Integer> ids) {
             log.add("enqueue " + clientId);
+            return null;
         }
     }
 

@@ -28,32 +28,32 @@ class MessageReferencesTest {
     @Test
     void onlyReference_claimedWithTheBodyInline_deletedWithoutABodyRecord() {
         MessageReferences refs = new MessageReferences();
-        MessageReferences.Entry e = refs.enqueued("a", 1, message(1));
+        MessageReferences.Entry e = refs.enqueued(message(1));
         MessageReferences.Claim claim = refs.claim(e);
         assertThat(claim.entry()).isTrue();
         assertThat(claim.inlineBody()).isNotNull();
         assertThat(claim.body()).isNull();
-        assertThat(refs.dequeued("a", 1, 1)).isEqualTo(new MessageReferences.Removal(true, false));
+        assertThat(refs.dequeued(e, 1)).isEqualTo(new MessageReferences.Removal(true, false));
     }
 
     @Test
     void twoReferences_bodyWrittenOnceAsItsOwnRecord_deletedWithTheLast() {
         MessageReferences refs = new MessageReferences();
-        MessageReferences.Entry a = refs.enqueued("a", 1, message(7));
-        MessageReferences.Entry b = refs.enqueued("b", 1, message(7));
+        MessageReferences.Entry a = refs.enqueued(message(7));
+        MessageReferences.Entry b = refs.enqueued(message(7));
         MessageReferences.Claim first = refs.claim(a);
         MessageReferences.Claim second = refs.claim(b);
         assertThat(first.body()).isNotNull();
         assertThat(second).isEqualTo(MessageReferences.Claim.ENTRY);
-        assertThat(refs.dequeued("a", 1, 7)).isEqualTo(new MessageReferences.Removal(true, false));
-        assertThat(refs.dequeued("b", 1, 7)).isEqualTo(new MessageReferences.Removal(true, true));
+        assertThat(refs.dequeued(a, 7)).isEqualTo(new MessageReferences.Removal(true, false));
+        assertThat(refs.dequeued(b, 7)).isEqualTo(new MessageReferences.Removal(true, true));
     }
 
     @Test
     void dequeuedBeforeTheClaim_skipped_andNothingToDelete() {
         MessageReferences refs = new MessageReferences();
-        MessageReferences.Entry e = refs.enqueued("a", 1, message(3));
-        assertThat(refs.dequeued("a", 1, 3).nothing()).isTrue();
+        MessageReferences.Entry e = refs.enqueued(message(3));
+        assertThat(refs.dequeued(e, 3).nothing()).isTrue();
         assertThat(refs.claim(e)).isEqualTo(MessageReferences.Claim.SKIP);
     }
 
@@ -63,7 +63,7 @@ class MessageReferencesTest {
         refs.recovered(5);
         refs.recovered(5);
         assertThat(refs.released(5)).isFalse();
-        assertThat(refs.dequeued("x", 2, 5)).isEqualTo(new MessageReferences.Removal(true, true));
+        assertThat(refs.dequeued(null, 5)).isEqualTo(new MessageReferences.Removal(true, true));
     }
 
     /**
@@ -108,11 +108,12 @@ class MessageReferencesTest {
             work.add(pool.submit(() -> {
                 try {
                     for (int i = 1; i <= messages; i++) {
-                        toWriter.add(refs.enqueued(client, i, message(i)));
+                        MessageReferences.Entry entry = refs.enqueued(message(i));
+                        toWriter.add(entry);
                         if (i % 3 == 0) {
                             Thread.yield();
                         }
-                        MessageReferences.Removal r = refs.dequeued(client, i, i);
+                        MessageReferences.Removal r = refs.dequeued(entry, i);
                         if (r.entry()) {
                             entriesDeleted.incrementAndGet();
                         }

@@ -169,15 +169,15 @@ class RocksStoreTest {
             Message m = message(store.nextMessageId(), "shared");
             store.putSession("a", 60, null);
             store.putSession("b", 60, null);
-            store.enqueue("a", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
+            Store.QueueEntry a = store.enqueue("a", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
             store.enqueue("b", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
-            store.dequeue("a", 1, m.id(), false);
+            store.dequeue("a", 1, m.id(), false, a);
             sync(store);
         }
         Collected c = new Collected();
         try (RocksStore store = new RocksStore(dir, 0, 2, 16 << 20)) {
             store.recover(c);
-            store.dequeue("b", 1, 1, false);
+            store.dequeue("b", 1, 1, false, null); // read back: no entry handed out
             sync(store);
         }
         assertThat(c.events).contains("waiting b 1").noneMatch(e -> e.startsWith("waiting a"));
@@ -195,8 +195,8 @@ class RocksStoreTest {
             store.putSession("s", 60, null);
             // inside one unit nothing reaches the writer before the unit ends: the dequeue wins
             store.atomically(() -> {
-                store.enqueue("s", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
-                store.dequeue("s", 1, m.id(), false);
+                Store.QueueEntry e = store.enqueue("s", 1, m, Qos.AT_LEAST_ONCE, false, List.of());
+                store.dequeue("s", 1, m.id(), false, e);
             });
             sync(store);
             assertThat(readOnly("sessions", "s")).isNotNull();
@@ -226,7 +226,7 @@ class RocksStoreTest {
             assertThat(new String(page.get(0).message().publish().payload(), StandardCharsets.UTF_8)).isEqualTo("alone");
             assertThat(page.get(0).subscriptionIds()).containsExactly(3);
             assertThat(store.nextMessageId()).isGreaterThan(m.id());
-            store.dequeue("s", 1, m.id(), false);
+            store.dequeue("s", 1, m.id(), false, null);
             sync(store);
             assertThat(readOnly("queues", Records.key("s", 1L))).isNull();
         }
