@@ -217,16 +217,20 @@ public final class RocksStore implements Store {
     public QueueEntry enqueue(String clientId, long seq, Message message, Qos qos, boolean retain,
                               List<Integer> subscriptionIds) {
         MessageReferences.Entry entry = references.enqueued(message);
-        byte[] key = Records.key(clientId, seq);
-        byte[] value = Records.queued(message.id(), qos, retain, subscriptionIds);
+        // records are laid out on the writer thread, only for entries that get written
         op(batch -> {
             MessageReferences.Claim claim = references.claim(entry);
             if (claim.body() != null) {
                 batch.put(messages, Records.longKey(message.id()), claim.body());
             }
+            if (!claim.entry()) {
+                return;
+            }
+            byte[] key = Records.key(clientId, seq);
+            byte[] value = Records.queued(message.id(), qos, retain, subscriptionIds);
             if (claim.inlineBody() != null) {
                 batch.put(queues, key, value, claim.inlineBody()); // the entry, the body after it (Records.queued)
-            } else if (claim.entry()) {
+            } else {
                 batch.put(queues, key, value);
             }
         });
@@ -246,9 +250,8 @@ public final class RocksStore implements Store {
         if (removal.nothing() && !wentInflight) {
             return; // acknowledged before the writer got to it: neither written nor to be deleted
         }
-        byte[] key = Records.key(clientId, seq);
-        byte[] bodyKey = Records.longKey(messageId);
         op(batch -> {
+            byte[] key = Records.key(clientId, seq);
             if (removal.entry()) {
                 batch.singleDelete(queues, key);
             }
@@ -256,7 +259,7 @@ public final class RocksStore implements Store {
                 batch.delete(inflight, key);
             }
             if (removal.body()) {
-                batch.singleDelete(messages, bodyKey);
+                batch.singleDelete(messages, Records.longKey(messageId));
             }
         });
     }
