@@ -8,6 +8,7 @@ import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.Subscription;
 import dev.midge.codec.packet.Will;
 import dev.midge.codec.wire.PropertiesCodec;
+import dev.midge.codec.wire.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -23,6 +24,7 @@ import java.util.List;
  * key range. Numbers are big-endian so that keys sort in numeric order.
  */
 final class Records {
+    private static final byte[] NO_PROPERTIES = {0};
     private Records() {
     }
 
@@ -158,14 +160,33 @@ final class Records {
     static byte[] message(Message m) {
         Publish p = m.publish();
         long waitedMillis = (System.nanoTime() - m.arrivedNanos()) / 1_000_000;
-        ByteBuf buf = Unpooled.buffer(64 + p.payload().length);
+        byte[] origin = m.origin() == null ? null : utf8(m.origin());
+        byte[] topic = utf8(p.topic());
+        byte[] props = properties(p.properties());
+        // written straight into an array of the exact size: no buffer to grow, copy and release
+        byte[] out = new byte[8 + 8 + 8 + 1 + 1 + stringSize(origin) + stringSize(topic) + props.length + 4
+                + p.payload().length];
+        ByteBuf buf = Unpooled.wrappedBuffer(out).writerIndex(0);
+        buf.writeLong(m.id()).writeLong(System.currentTimeMillis() - waitedMillis).writeLong(m.expirySeconds())
+                .writeByte(p.qos().value()).writeBoolean(p.retain());
+        writeString(buf, origin);
+        writeString(buf, topic);
+        buf.writeBytes(props);
+        buf.writeInt(p.payload().length).writeBytes(p.payload());
+        assert !buf.isWritable() : "the size computed above is the size written";
+        return out;
+    }
+
+    /** MQTT 5 properties in the wire format, length first (one zero byte for none, the usual case). */
+    private static byte[] properties(Properties props) {
+        if (props.isEmpty()) {
+            return NO_PROPERTIES;
+        }
+        int body = PropertiesCodec.bodySize(props);
+        // a growable buffer: the codec asks for room for the worst-case UTF-8 size of each string
+        ByteBuf buf = Unpooled.buffer(VarInt.size(body) + body);
         try {
-            buf.writeLong(m.id()).writeLong(System.currentTimeMillis() - waitedMillis).writeLong(m.expirySeconds())
-                    .writeByte(p.qos().value()).writeBoolean(p.retain());
-            writeString(buf, m.origin());
-            writeString(buf, p.topic());
-            PropertiesCodec.write(buf, p.properties(), PropertiesCodec.bodySize(p.properties()));
-            buf.writeInt(p.payload().length).writeBytes(p.payload());
+            PropertiesCodec.write(buf, props, body);
             return ByteBufUtil.getBytes(buf);
         } finally {
             buf.release();
@@ -221,12 +242,20 @@ final class Records {
     }
 
     private static void writeString(ByteBuf buf, String s) {
-        if (s == null) {
+        writeString(buf, s == null ? null : utf8(s));
+    }
+
+    /** A string as {@link #readString} takes it: its UTF-8 length (-1 for null), then its bytes. */
+    private static void writeString(ByteBuf buf, byte[] utf8) {
+        if (utf8 == null) {
             buf.writeInt(-1);
             return;
         }
-        byte[] b = utf8(s);
-        buf.writeInt(b.length).writeBytes(b);
+        buf.writeInt(utf8.length).writeBytes(utf8);
+    }
+
+    private static int stringSize(byte[] utf8) {
+        return 4 + (utf8 == null ? 0 : utf8.length);
     }
 
     private static String readString(ByteBuf buf) {
