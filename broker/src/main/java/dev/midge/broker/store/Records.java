@@ -24,7 +24,9 @@ import java.util.List;
  * key range. Numbers are big-endian so that keys sort in numeric order.
  */
 final class Records {
+    /** An empty MQTT 5 property list: its length, 0. Shared, never written to. */
     private static final byte[] NO_PROPERTIES = {0};
+
     private Records() {
     }
 
