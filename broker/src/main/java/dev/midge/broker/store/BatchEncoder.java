@@ -27,6 +27,7 @@ final class BatchEncoder {
     private static final byte FAMILY_VALUE = 0x5;
     private static final byte FAMILY_SINGLE_DELETION = 0x8;
     private static final byte FAMILY_RANGE_DELETION = 0xE;
+    private static final byte[] NOTHING = {};
 
     private byte[] buf = new byte[64 * 1024];
     private int length = HEADER;
@@ -42,12 +43,7 @@ final class BatchEncoder {
     void put(int family, byte[] key, byte[] valueHead, byte[] valueTail) {
         record(family, VALUE, FAMILY_VALUE);
         bytes(key);
-        int size = valueHead.length + valueTail.length;
-        room(5 + size);
-        varint(size);
-        System.arraycopy(valueHead, 0, buf, length, valueHead.length);
-        System.arraycopy(valueTail, 0, buf, length + valueHead.length, valueTail.length);
-        length += size;
+        bytes(valueHead, valueTail);
     }
 
     void delete(int family, byte[] key) {
@@ -103,10 +99,17 @@ final class BatchEncoder {
     }
 
     private void bytes(byte[] b) {
-        room(5 + b.length);
-        varint(b.length);
-        System.arraycopy(b, 0, buf, length, b.length);
-        length += b.length;
+        bytes(b, NOTHING);
+    }
+
+    /** One string of the record (length, then bytes) made of two parts. */
+    private void bytes(byte[] head, byte[] tail) {
+        int size = head.length + tail.length;
+        room(5 + size);
+        varint(size);
+        System.arraycopy(head, 0, buf, length, head.length);
+        System.arraycopy(tail, 0, buf, length + head.length, tail.length);
+        length += size;
     }
 
     private void varint(int v) {
