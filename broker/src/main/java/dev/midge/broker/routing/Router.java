@@ -10,9 +10,7 @@ import dev.midge.broker.subscription.TopicTree;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.topic.Topic;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Routes a message to every session with a matching subscription: one delivery per session, at
@@ -32,7 +30,7 @@ public final class Router {
 
     /** Returns the number of sessions the message was handed to. */
     public int route(Topic topic, Message message) {
-        Map<Session, Target> targets = new IdentityHashMap<>();
+        Targets targets = new Targets();
         List<SharedGroup> groups = new ArrayList<>(0);
         tree.match(topic, new TopicTree.Visitor() {
             @Override
@@ -43,7 +41,7 @@ public final class Router {
                 if (!s.session().access().canRead(topic)) {
                     return; // the ACL in force now denies this receiver (acl_file)
                 }
-                targets.computeIfAbsent(s.session(), k -> new Target()).add(s);
+                targets.add(s);
             }
 
             @Override
@@ -51,9 +49,9 @@ public final class Router {
                 groups.add(group);
             }
         });
-        for (Map.Entry<Session, Target> e : targets.entrySet()) {
-            Target t = e.getValue();
-            deliver(e.getKey(), message, Qos.min(message.qos(), t.qos), t.retainAsPublished && message.retain(),
+        for (int i = 0; i < targets.size(); i++) {
+            Targets.Target t = targets.get(i);
+            deliver(t.session, message, Qos.min(message.qos(), t.qos), t.retainAsPublished && message.retain(),
                     t.ids == null ? List.of() : t.ids, null);
         }
         int handed = targets.size();
@@ -98,23 +96,5 @@ public final class Router {
         deliver(member.session(), message, Qos.min(message.qos(), member.options().qos()),
                 member.options().retainAsPublished() && message.retain(), ids, group);
         return true;
-    }
-
-    /** The merged view of one session's matching subscriptions. */
-    private static final class Target {
-        Qos qos = Qos.AT_MOST_ONCE;
-        boolean retainAsPublished;
-        List<Integer> ids;
-
-        void add(Subscriber s) {
-            qos = Qos.max(qos, s.options().qos());
-            retainAsPublished |= s.options().retainAsPublished();
-            if (s.subscriptionId() != 0) {
-                if (ids == null) {
-                    ids = new ArrayList<>(2);
-                }
-                ids.add(s.subscriptionId());
-            }
-        }
     }
 }

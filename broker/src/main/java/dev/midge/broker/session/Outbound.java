@@ -11,9 +11,7 @@ import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,8 @@ final class Outbound {
     private long queuedBytes;
     private long heldBytes;
     /** In sending order; empty and shared until the first QoS 1/2 message goes out (idle connections). */
-    private Map<Integer, OutboundFlight> inflight = Map.of();
+    /** {@link InflightWindow#NONE} until the first QoS 1/2 message goes out: idle sessions keep no table. */
+    private InflightWindow inflight = InflightWindow.NONE;
     /** Messages waiting for the window or the socket, in order. */
     private ArrayDeque<Delivery> queue = NONE_QUEUED;
     /**
@@ -92,7 +91,8 @@ final class Outbound {
         Publish out = d.message().toSubscriber(d.qos(), d.retain(), packetId, d.subscriptionIds(), System.nanoTime());
         OutboundFlight f = new OutboundFlight(out, d);
         f.released = released;
-        flights().put(packetId, f);
+        flights().remove(packetId); // one flight per id, as a map would keep
+        flights().add(f);
     }
 
     /** Recovery: {@code count} messages waiting in the store, the first under {@code fromSeq}. */
@@ -138,10 +138,8 @@ final class Outbound {
         this.peer = p;
         aliases = null;
         List<MqttPacket> resend = new ArrayList<>(inflight.size());
-        for (OutboundFlight f : inflight.values()) {
-            // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
-            resend.add(f.released ? Pubrel.of(f.publish.packetId()) : withAlias(f.publish.withDup()));
-        }
+        // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
+        inflight.forEach(f -> resend.add(f.released ? Pubrel.of(f.publish.packetId()) : withAlias(f.publish.withDup())));
         Channel ch = p.channel();
         // behind every write-ahead still on its way to disk, like the first transmissions
         store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> {
@@ -228,7 +226,7 @@ final class Outbound {
         if (qos0) {
             left(d); // handed to the socket, which Netty's writability bounds
         } else {
-            flights().put(out.packetId(), new OutboundFlight(out, d));
+            flights().add(new OutboundFlight(out, d));
         }
         if (d.stored() && d.qos() == Qos.EXACTLY_ONCE) {
             // Write-ahead: the packet id is durable before the client can see it, so that after a
@@ -241,9 +239,9 @@ final class Outbound {
         }
     }
 
-    private Map<Integer, OutboundFlight> flights() {
-        if (!(inflight instanceof LinkedHashMap)) {
-            inflight = new LinkedHashMap<>();
+    private InflightWindow flights() {
+        if (inflight == InflightWindow.NONE) {
+            inflight = new InflightWindow();
         }
         return inflight;
     }
@@ -278,7 +276,7 @@ final class Outbound {
         while (true) {
             int id = nextPacketId;
             nextPacketId = id == 0xFFFF ? 1 : id + 1;
-            if (!inflight.containsKey(id)) {
+            if (!inflight.contains(id)) {
                 return id;
             }
         }
@@ -349,14 +347,14 @@ final class Outbound {
      */
     List<Delivery> takeShared() {
         List<Delivery> out = new ArrayList<>();
-        for (Iterator<OutboundFlight> it = inflight.values().iterator(); it.hasNext(); ) {
-            OutboundFlight f = it.next();
-            if (f.delivery.sharedGroup() != null && !f.released) {
-                out.add(f.delivery);
-                left(f.delivery);
-                it.remove();
+        inflight.removeIf(f -> {
+            if (f.delivery.sharedGroup() == null || f.released) {
+                return false;
             }
-        }
+            out.add(f.delivery);
+            left(f.delivery);
+            return true;
+        });
         for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
             Delivery d = it.next();
             if (d.sharedGroup() != null) {
@@ -371,7 +369,7 @@ final class Outbound {
 
     /** The session ends: everything it held is let go, in the store too. */
     void clear() {
-        inflight.values().forEach(f -> forget(f.delivery));
+        inflight.forEach(f -> forget(f.delivery));
         queue.forEach(this::forget);
         paged.forEach(this::forget);
         if (backlogCount > 0) {
@@ -382,7 +380,7 @@ final class Outbound {
         budget.release(heldBytes);
         heldBytes = 0;
         queuedBytes = 0;
-        inflight = Map.of();
+        inflight = InflightWindow.NONE;
         queue.clear();
         aliases = null;
     }

@@ -11,6 +11,9 @@ final class OutboundFlight {
     final Publish publish;
     final Delivery delivery;
     boolean released;
+    /** Neighbours in send order, kept by {@link InflightWindow}. */
+    OutboundFlight previous;
+    OutboundFlight next;
 
     OutboundFlight(Publish publish, Delivery delivery) {
         this.publish = publish;

@@ -3,7 +3,6 @@ package dev.midge.broker.subscription;
 import dev.midge.broker.session.Session;
 import dev.midge.codec.topic.Topic;
 import dev.midge.codec.topic.TopicFilter;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -147,16 +146,19 @@ public final class TopicTree {
 
     /**
      * Reports every subscription and shared group whose filter matches {@code topic}. Iterative,
-     * with an explicit stack: a topic may have tens of thousands of levels.
+     * with an explicit stack: a topic may have tens of thousands of levels. The stack is two plain
+     * arrays (node, depth), not deques of boxed depths: it is built for every routed message.
      */
     public void match(Topic topic, Visitor visitor) {
-        ArrayDeque<Node> nodes = new ArrayDeque<>();
-        ArrayDeque<Integer> depths = new ArrayDeque<>();
-        nodes.push(root);
-        depths.push(0);
-        while (!nodes.isEmpty()) {
-            Node node = nodes.pop();
-            int depth = depths.pop();
+        Node[] nodes = new Node[8];
+        int[] depths = new int[8];
+        int top = 0;
+        nodes[top] = root;
+        depths[top++] = 0;
+        while (top > 0) {
+            Node node = nodes[--top];
+            int depth = depths[top];
+            nodes[top] = null;
             boolean systemRoot = depth == 0 && topic.isSystem();
             if (!systemRoot) {
                 // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'
@@ -171,16 +173,18 @@ public final class TopicTree {
                 continue;
             }
             Node exact = node.children.get(topic.level(depth));
-            if (exact != null) {
-                nodes.push(exact);
-                depths.push(depth + 1);
+            Node single = systemRoot ? null : node.children.get(TopicFilter.SINGLE);
+            if (top + 2 > nodes.length) {
+                nodes = Arrays.copyOf(nodes, nodes.length * 2);
+                depths = Arrays.copyOf(depths, depths.length * 2);
             }
-            if (!systemRoot) {
-                Node single = node.children.get(TopicFilter.SINGLE);
-                if (single != null) {
-                    nodes.push(single);
-                    depths.push(depth + 1);
-                }
+            if (exact != null) {
+                nodes[top] = exact;
+                depths[top++] = depth + 1;
+            }
+            if (single != null) {
+                nodes[top] = single;
+                depths[top++] = depth + 1;
             }
         }
     }
