@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.midge.codec.packet.Connect;
 import dev.midge.codec.packet.MqttVersion;
+import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.ReasonCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Each rule of the wire format, broken once, gives MalformedPacketException with its reason code. */
@@ -43,6 +45,36 @@ class PacketDecoderMalformedTest {
 
     private static void assertConnectRejected(int reasonCode, String... hex) {
         assertRejected(PacketDecoder.forServer(1024), reasonCode, hex);
+    }
+
+    @Test
+    void decode_packetsBackToBack_eachBoundedByItsLength() {
+        PacketDecoder d = connected(MqttVersion.MQTT_3_1_1);
+        // PUBLISH QoS 1 't' id 1 payload 'ab', PUBLISH QoS 0 't' payload 'c', then half a PUBLISH
+        ByteBuf in = Unpooled.wrappedBuffer(hex("32 07 0001", ascii("t"), "0001", ascii("ab"),
+                "30 04 0001", ascii("t"), ascii("c"), "30 04 0001"));
+        int writerIndex = in.writerIndex();
+        Publish first = (Publish) d.decode(in);
+        assertThat(new String(first.payload(), StandardCharsets.US_ASCII)).isEqualTo("ab");
+        assertThat(first.packetId()).isEqualTo(1);
+        assertThat(in.writerIndex()).isEqualTo(writerIndex);
+        Publish second = (Publish) d.decode(in);
+        assertThat(new String(second.payload(), StandardCharsets.US_ASCII)).isEqualTo("c");
+        int third = in.readerIndex();
+        assertThat(d.decode(in)).isNull();
+        assertThat(in.readerIndex()).isEqualTo(third);
+        assertThat(in.writerIndex()).isEqualTo(writerIndex);
+    }
+
+    @Test
+    void decode_fieldRunningIntoTheNextPacket_malformedAndBufferRestored() {
+        PacketDecoder d = connected(MqttVersion.MQTT_3_1_1);
+        // the topic length (5) reaches past this PUBLISH's 3 bytes into the PINGREQ behind it
+        ByteBuf in = Unpooled.wrappedBuffer(hex("30 03 0005", ascii("t"), "C0 00 C0 00"));
+        int writerIndex = in.writerIndex();
+        assertThatThrownBy(() -> d.decode(in)).isInstanceOf(MalformedPacketException.class);
+        assertThat(in.writerIndex()).isEqualTo(writerIndex);
+        assertThat(in.readerIndex()).isEqualTo(5);
     }
 
     @Test
