@@ -9,7 +9,6 @@ import dev.midge.broker.subscription.Subscriber;
 import dev.midge.broker.subscription.TopicTree;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.topic.Topic;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +30,6 @@ public final class Router {
     /** Returns the number of sessions the message was handed to. */
     public int route(Topic topic, Message message) {
         Targets targets = new Targets();
-        List<SharedGroup> groups = new ArrayList<>(0);
         tree.match(topic, new TopicTree.Visitor() {
             @Override
             public void subscriber(Subscriber s) {
@@ -46,7 +44,7 @@ public final class Router {
 
             @Override
             public void shared(SharedGroup group) {
-                groups.add(group);
+                targets.add(group);
             }
         });
         for (int i = 0; i < targets.size(); i++) {
@@ -55,7 +53,7 @@ public final class Router {
                     t.ids == null ? List.of() : t.ids, null);
         }
         int handed = targets.size();
-        for (SharedGroup group : groups) {
+        for (SharedGroup group : targets.groups()) {
             if (deliverShared(group, message, null)) {
                 handed++;
             }

@@ -1,6 +1,7 @@
 package dev.midge.broker.routing;
 
 import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.SharedGroup;
 import dev.midge.broker.subscription.Subscriber;
 import dev.midge.codec.packet.Qos;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
 
 /**
  * The sessions one message goes to, each with the merge of its matching subscriptions, in the
- * order they matched. Built once per routed message on the publisher's loop, so it is sized for
+ * order they matched, and the shared groups it goes to. Built once per routed message on the publisher's loop, so it is sized for
  * the common case: most messages match a few sessions, found by a linear scan; an identity index
  * is built only past {@link #SCAN_LIMIT} of them (a hash map per message was ~20 % of a routed
  * message's garbage in the fan-in benchmark's allocation profile).
@@ -22,10 +23,23 @@ final class Targets {
     private int size;
     /** Session to target, once there are more than {@link #SCAN_LIMIT} targets. */
     private IdentityHashMap<Session, Target> index;
+    /** Matching shared groups (each gets the message once, for one member); null while none. */
+    private List<SharedGroup> groups;
 
     /** Merges a matching subscription into its session's target. */
     void add(Subscriber s) {
         targetOf(s.session()).merge(s);
+    }
+
+    void add(SharedGroup group) {
+        if (groups == null) {
+            groups = new ArrayList<>(2);
+        }
+        groups.add(group);
+    }
+
+    List<SharedGroup> groups() {
+        return groups == null ? List.of() : groups;
     }
 
     int size() {

@@ -150,8 +150,8 @@ public final class TopicTree {
      * arrays (node, depth), not deques of boxed depths: it is built for every routed message.
      */
     public void match(Topic topic, Visitor visitor) {
-        Node[] nodes = new Node[8];
-        int[] depths = new int[8];
+        Node[] nodes = new Node[4]; // a topic with no '+' filters on its path never holds more than one
+        int[] depths = new int[4];
         int top = 0;
         nodes[top] = root;
         depths[top++] = 0;
