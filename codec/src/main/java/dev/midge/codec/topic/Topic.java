@@ -2,6 +2,7 @@ package dev.midge.codec.topic;
 
 import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.wire.MalformedPacketException;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /** A topic name as published: validated once, split into levels once. */
 public final class Topic {
@@ -13,28 +14,35 @@ public final class Topic {
         this.levels = Levels.split(name);
     }
 
-    /**
-     * Recently used topics by hash of their name, shared by all threads. A publisher repeats its
-     * topics, and splitting the name again for every message was a sixth of a routed message's
-     * garbage (the fan-in benchmark's allocation profile). Racy on purpose: a slot holds an
-     * immutable topic (final fields, safely published) or null, and a lost write is a later miss.
-     * Bounded: a fixed number of slots, and names longer than {@link #CACHED_NAME_LIMIT} are not kept.
-     */
-    private static final Topic[] RECENT = new Topic[1024];
+    private static final int RECENT_SLOTS = 1024;
     private static final int CACHED_NAME_LIMIT = 256;
+    /**
+     * Recently used topics by hash of their name, one table per thread (an event loop's own, so
+     * that the topic tree stays the only structure the loops share, DESIGN.md rule 4). A publisher
+     * repeats its topics, and splitting the name again for every message was a sixth of a routed
+     * message's garbage (the fan-in benchmark's allocation profile). Bounded: a fixed number of
+     * slots, and names longer than {@link #CACHED_NAME_LIMIT} are not kept.
+     */
+    private static final FastThreadLocal<Topic[]> RECENT = new FastThreadLocal<>() {
+        @Override
+        protected Topic[] initialValue() {
+            return new Topic[RECENT_SLOTS];
+        }
+    };
 
     /** Validates and splits a topic name. */
     public static Topic of(String name) {
+        Topic[] recentTopics = RECENT.get();
         int h = name.hashCode();
-        int slot = (h ^ (h >>> 16)) & (RECENT.length - 1);
-        Topic recent = RECENT[slot];
+        int slot = (h ^ (h >>> 16)) & (RECENT_SLOTS - 1);
+        Topic recent = recentTopics[slot];
         if (recent != null && recent.name.equals(name)) {
             return recent; // validated when it was made
         }
         validate(name);
         Topic topic = new Topic(name);
         if (name.length() <= CACHED_NAME_LIMIT) {
-            RECENT[slot] = topic;
+            recentTopics[slot] = topic;
         }
         return topic;
     }
