@@ -56,7 +56,8 @@ public final class PublishInbound {
             conn.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
             return;
         }
-        int refusal = refusal(conn, publish);
+        Topic topic = Topic.of(publish.topic()); // once: the ACL check and the routing both need it
+        int refusal = refusal(conn, publish, topic);
         if (refusal == ROUTE && publish.qos() != Qos.AT_MOST_ONCE && broker.sessionLimits().budget().isFull()) {
             if (conn.isV5()) {
                 refusal = ReasonCode.QUOTA_EXCEEDED; // the publisher may try again later
@@ -74,18 +75,18 @@ public final class PublishInbound {
         switch (publish.qos()) {
             case AT_MOST_ONCE -> {
                 if (refusal == ROUTE) {
-                    route(broker, conn, publish);
+                    route(broker, conn, publish, topic);
                 }
             }
             case AT_LEAST_ONCE -> {
                 Routed routed = refusal != ROUTE ? new Routed(refusal, false)
-                        : routeDurably(broker, conn, publish, () -> true);
+                        : routeDurably(broker, conn, publish, topic, () -> true);
                 acknowledge(broker, conn, new Puback(publish.packetId(), routed.reason, Properties.EMPTY), routed);
             }
             case EXACTLY_ONCE -> {
                 // [MQTT-4.3.3-2] a PUBLISH whose id still awaits PUBREL is a retransmission: no second delivery
                 Routed routed = refusal != ROUTE ? new Routed(refusal, false)
-                        : routeDurably(broker, conn, publish, () -> session.inboundQos2().begin(publish.packetId()));
+                        : routeDurably(broker, conn, publish, topic, () -> session.inboundQos2().begin(publish.packetId()));
                 acknowledge(broker, conn, new Pubrec(publish.packetId(), routed.reason, Properties.EMPTY), routed);
             }
         }
@@ -95,12 +96,12 @@ public final class PublishInbound {
      * Routes when {@code admit} says so, as one atomic store unit: the inbound QoS 2 packet id and
      * the queue entries of the message become durable together, or not at all.
      */
-    private static Routed routeDurably(BrokerContext broker, MqttConnection conn, Publish publish,
+    private static Routed routeDurably(BrokerContext broker, MqttConnection conn, Publish publish, Topic topic,
                                        BooleanSupplier admit) {
         int[] reason = {ReasonCode.SUCCESS};
         boolean wrote = broker.store().atomically(() -> {
             if (admit.getAsBoolean()) {
-                reason[0] = route(broker, conn, publish);
+                reason[0] = route(broker, conn, publish, topic);
             }
         });
         return new Routed(reason[0], wrote);
@@ -114,7 +115,7 @@ public final class PublishInbound {
      * Why the message is not routed, as the acknowledgement's reason code (0 for a silent 3.x drop),
      * or {@link #ROUTE} when it is fine.
      */
-    private static int refusal(MqttConnection conn, Publish publish) {
+    private static int refusal(MqttConnection conn, Publish publish, Topic topic) {
         BrokerContext broker = conn.broker();
         int limit = broker.config().messageSizeLimit();
         if (limit > 0 && publish.payload().length > limit) {
@@ -124,7 +125,7 @@ public final class PublishInbound {
             broker.metrics().publishDropped();
             return conn.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SUCCESS;
         }
-        if (!conn.access().canPublish(Topic.of(publish.topic()))) {
+        if (!conn.access().canPublish(topic)) {
             // acl_file: 3.x cannot be told, so the flow completes and the message is dropped (as Mosquitto)
             broker.log().event("Denied PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", conn.clientId(),
                     publish.dup() ? 1 : 0, publish.qos().value(), publish.retain() ? 1 : 0, publish.packetId(),
@@ -149,8 +150,8 @@ public final class PublishInbound {
     }
 
     /** Routes and returns the acknowledgement's reason code: 0x10 when nobody subscribed (MQTT 5). */
-    private static int route(BrokerContext broker, MqttConnection conn, Publish publish) {
-        int handed = broker.distributor().distribute(Topic.of(publish.topic()), publish, conn.clientId());
+    private static int route(BrokerContext broker, MqttConnection conn, Publish publish, Topic topic) {
+        int handed = broker.distributor().distribute(topic, publish, conn.clientId());
         return handed == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     }
 

@@ -30,10 +30,6 @@ final class InflightWindow {
         return size;
     }
 
-    boolean isEmpty() {
-        return size == 0;
-    }
-
     OutboundFlight get(int packetId) {
         if (size == 0) {
             return null;

@@ -158,7 +158,6 @@ public final class TopicTree {
         while (top > 0) {
             Node node = nodes[--top];
             int depth = depths[top];
-            nodes[top] = null;
             boolean systemRoot = depth == 0 && topic.isSystem();
             if (!systemRoot) {
                 // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'
