@@ -64,12 +64,13 @@ final class SyncGathering {
         return Math.max(0, gatherNanos - (now - lastSyncStart));
     }
 
-    /** A synced write of the batch began at {@code now}. */
-    void syncing(long now) {
+    /** A synced write of the batch began at {@code now}; returns how many waiters the next round waits for. */
+    int syncing(long now) {
         lastSyncStart = now;
         urgent = false;
         inBatch.clear();
         forgetIdle(now);
+        return lastAsked.size();
     }
 
     /** Waiters that asked longer ago than the gathering window are not waited for. */

@@ -40,7 +40,8 @@ public final class Properties {
     }
 
     public boolean isEmpty() {
-        return values.isEmpty() && userProperties.isEmpty() && subscriptionIdentifiers.isEmpty();
+        // EMPTY first: it is what almost every packet carries, and it answers without touching the maps
+        return this == EMPTY || values.isEmpty() && userProperties.isEmpty() && subscriptionIdentifiers.isEmpty();
     }
 
     /** The single-valued properties present, in identifier order. */
