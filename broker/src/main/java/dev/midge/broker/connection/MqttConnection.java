@@ -11,6 +11,7 @@ import dev.midge.broker.inbound.UnsubscribeInbound;
 import dev.midge.broker.session.LastWill;
 import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
+import dev.midge.broker.store.Store;
 import dev.midge.broker.transport.ListenerContext;
 import dev.midge.codec.packet.Auth;
 import dev.midge.codec.packet.Connack;
@@ -37,6 +38,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -48,8 +51,17 @@ import org.slf4j.LoggerFactory;
  * to its inbound handler, and the end of the connection (will, session). All of it runs on the
  * channel's event loop, which is also the owner loop of the bound session.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter {
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements Store.Waiter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    private static final VarHandle SYNC_ROUND;
+
+    static {
+        try {
+            SYNC_ROUND = MethodHandles.lookup().findVarHandle(MqttConnection.class, "syncRound", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final BrokerContext broker;
     private final ListenerContext listener;
@@ -71,10 +83,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     /** PUBACKs / PUBRECs waiting for the store: while there are any, later ones queue behind them. */
     private int acksAwaitingStore;
     private KeepAliveTimer keepAlive;
+    /** The store writer's mark of the last gathering round it counted this client in (set from two threads). */
+    @SuppressWarnings("unused") // through SYNC_ROUND
+    private volatile Object syncRound;
 
     public MqttConnection(BrokerContext broker, ListenerContext listener) {
         this.broker = broker;
         this.listener = listener;
+    }
+
+    @Override
+    public Object swapSyncRound(Object round) {
+        return SYNC_ROUND.getAndSet(this, round);
     }
 
     /** The listener this connection came in on. */
@@ -283,7 +303,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
         Pubcomp pubcomp = new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY);
         // the id is free once PUBCOMP is out: its release must be durable first, or a restart
         // would take the next message under that id for a retransmission
-        broker.store().afterDurable(channel.eventLoop(), channel, () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
+        broker.store().afterDurable(channel.eventLoop(), this, () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
     }
 
     private void unknownIdIfFalse(boolean known, MqttPacket packet) {

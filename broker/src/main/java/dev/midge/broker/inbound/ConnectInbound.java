@@ -253,7 +253,7 @@ public final class ConnectInbound {
         Connack connack = new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a));
         Runnable answer = () -> conn.accepted(session, a.connect(), lastWill, connack, a.peer(), a.keepAlive());
         if (tookOver || session.persistent() || will != null) {
-            conn.broker().store().afterDurable(conn.channel().eventLoop(), conn.channel(), answer);
+            conn.broker().store().afterDurable(conn.channel().eventLoop(), conn, answer);
         } else {
             answer.run();
         }

@@ -168,7 +168,7 @@ public final class PublishInbound {
             return;
         }
         conn.ackAwaitsStore(+1);
-        broker.store().afterDurable(channel.eventLoop(), channel, () -> {
+        broker.store().afterDurable(channel.eventLoop(), conn, () -> {
             conn.ackAwaitsStore(-1);
             channel.writeAndFlush(ack, channel.voidPromise());
         });

@@ -80,7 +80,7 @@ public final class SubscribeInbound {
         }
         Suback suback = new Suback(subscribe.packetId(), codes, Properties.EMPTY);
         // a persistent session's subscriptions are durable before SUBACK says they exist
-        broker.store().afterDurable(conn.channel().eventLoop(), conn.channel(), () -> {
+        broker.store().afterDurable(conn.channel().eventLoop(), conn, () -> {
             conn.channel().write(suback);
             retainedSends.forEach(Runnable::run);
             conn.channel().flush();

@@ -1,7 +1,5 @@
 package dev.midge.broker.store;
 
-import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,9 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a late one is bounded by the gathering window. Shared by the loops and the writer.
  */
 final class RoundCountdown {
-    /** The round a client was last counted in (the count object is the round's identity). */
-    private static final AttributeKey<AtomicInteger> COUNTED_IN = AttributeKey.valueOf("midge.store.countedIn");
-
     private volatile AtomicInteger missing = new AtomicInteger();
 
     /** The writer began a sync: a new round waits for {@code waiters} clients. */
@@ -32,11 +27,11 @@ final class RoundCountdown {
      * not a client the round can track).
      */
     boolean countIn(Object waiter) {
-        if (!(waiter instanceof Channel ch)) {
+        if (!(waiter instanceof Store.Waiter client)) {
             return true;
         }
-        AtomicInteger round = missing;
-        if (ch.attr(COUNTED_IN).getAndSet(round) == round) {
+        AtomicInteger round = missing; // the round's identity too: each client keeps the last it was counted in
+        if (client.swapSyncRound(round) == round) {
             return false;
         }
         return round.decrementAndGet() <= 0;

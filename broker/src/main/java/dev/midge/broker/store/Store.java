@@ -43,10 +43,20 @@ public interface Store extends AutoCloseable {
     Object OUTBOUND_FLOW = new Object();
 
     /**
+     * A client's connection as the {@link #afterDurable} waiter: it carries the mark of the last
+     * gathering round the store counted it in, so that the event loops can tell the store's
+     * writer when a round may be complete without a shared map (one field per connection).
+     */
+    interface Waiter {
+        /** Atomically sets the round mark and returns the previous one. */
+        Object swapSyncRound(Object round);
+    }
+
+    /**
      * Runs {@code then} on {@code loop} once every write submitted so far is durable.
-     * {@code waiter} is who waits for it (a client's connection, or {@link #OUTBOUND_FLOW}): the
-     * store may hold a sync back briefly until every client that waited lately is waiting again,
-     * so that one sync serves them all.
+     * {@code waiter} is who waits for it (a client's connection, a {@link Waiter}, or
+     * {@link #OUTBOUND_FLOW}): the store may hold a sync back briefly until every client that
+     * waited lately is waiting again, so that one sync serves them all.
      */
     void afterDurable(EventLoop loop, Object waiter, Runnable then);
 

@@ -3,11 +3,11 @@ package dev.midge.broker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,11 +15,21 @@ class RoundCountdownTest {
     @TempDir
     Path dir;
 
+    /** A client connection as far as the store sees it. */
+    private static final class Client implements Store.Waiter {
+        private final AtomicReference<Object> round = new AtomicReference<>();
+
+        @Override
+        public Object swapSyncRound(Object r) {
+            return round.getAndSet(r);
+        }
+    }
+
     @Test
     void eachClientCountsOncePerRoundAndTheLastOneCompletesIt() {
         RoundCountdown round = new RoundCountdown();
-        EmbeddedChannel a = new EmbeddedChannel();
-        EmbeddedChannel b = new EmbeddedChannel();
+        Client a = new Client();
+        Client b = new Client();
         round.start(2);
         assertThat(round.countIn(a)).isFalse();
         assertThat(round.countIn(a)).isFalse(); // asking twice does not stand in for b
@@ -34,8 +44,8 @@ class RoundCountdownTest {
     void beyondTheRoundEveryNewClientMayCompleteIt() {
         RoundCountdown round = new RoundCountdown();
         round.start(1);
-        assertThat(round.countIn(new EmbeddedChannel())).isTrue();
-        assertThat(round.countIn(new EmbeddedChannel())).isTrue(); // a client the round did not know of
+        assertThat(round.countIn(new Client())).isTrue();
+        assertThat(round.countIn(new Client())).isTrue(); // a client the round did not know of
     }
 
     @Test
@@ -53,11 +63,11 @@ class RoundCountdownTest {
     @Test
     void theLastClientOfARoundWakesTheGatheringWriter() throws Exception {
         DefaultEventLoop loop = new DefaultEventLoop();
-        EmbeddedChannel[] clients = {new EmbeddedChannel(), new EmbeddedChannel(), new EmbeddedChannel()};
+        Client[] clients = {new Client(), new Client(), new Client()};
         try (RocksStore store = new RocksStore(dir.resolve("data"), 0, 2_000, 64L << 20)) {
             CountDownLatch first = new CountDownLatch(clients.length);
             loop.execute(() -> {
-                for (EmbeddedChannel c : clients) {
+                for (Client c : clients) {
                     store.putSession("s", 60, null);
                     store.afterDurable(loop, c, first::countDown);
                 }
