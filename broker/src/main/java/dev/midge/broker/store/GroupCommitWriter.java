@@ -89,7 +89,7 @@ final class GroupCommitWriter {
     GroupCommitWriter(RocksDB db, long syncIntervalMillis, long gatherMillis) {
         this.db = db;
         this.syncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(syncIntervalMillis);
-        this.gathering = new SyncGathering(syncIntervalMillis > 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(gatherMillis));
+        this.gathering = new SyncGathering(TimeUnit.MILLISECONDS.toNanos(gatherMillis));
         this.syncedWrite = new WriteOptions().setSync(true);
         this.plainWrite = new WriteOptions().setSync(false);
         this.thread = new Thread(this::run, "midge-store-writer");
@@ -236,7 +236,7 @@ final class GroupCommitWriter {
             boolean due = stop || barriers > 0 && gathering.due(now);
             if (due || (barriers == 0 && !batch.isEmpty() && now - batchSince >= LINGER_NANOS)) {
                 boolean sync = due && syncIntervalNanos == 0; // a barrier or STOP: the lingering path has neither
-                if (sync) {
+                if (due) {
                     round.start(gathering.syncing(now));
                 }
                 barriers = 0;

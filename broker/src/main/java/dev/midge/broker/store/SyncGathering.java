@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Set;
 
 /**
- * When the writer should sync a batch that has durability barriers: at once when every client
+ * When the writer should sync (or, syncing on an interval, write) a batch that has durability barriers: at once when every client
  * that waited for a sync lately is waiting in this batch (nobody else is coming) or when the
  * broker's own outbound flow waits in it ({@link Store#OUTBOUND_FLOW}: a QoS 2 delivery window
  * stalls meanwhile), otherwise once {@code gatherNanos} have passed since the last sync began.
@@ -19,6 +19,11 @@ import java.util.Set;
  * each, about 3 messages per sync; gathering a round of them makes it ~470. A lone client is
  * synced at once, and clients that each wait for one acknowledgement at a time as soon as the last
  * of them has asked.
+ *
+ * <p>With {@code persistence_sync interval} the batch is written without a sync, and gathered
+ * the same way: a round of clients then costs one write and one wake-up of the writer instead of
+ * one each (16 x 500 msgs/s: the writer's CPU 21-22 % -> 6-7 % of a core, its wake-ups 70 k -> 11 k
+ * per 10 s run; flat out the same throughput for a quarter less writer CPU).
  *
  * <p>Only the writer thread uses an instance.
  */
@@ -64,7 +69,7 @@ final class SyncGathering {
         return Math.max(0, gatherNanos - (now - lastSyncStart));
     }
 
-    /** A synced write of the batch began at {@code now}; returns how many waiters the next round waits for. */
+    /** The write of the batch (synced, unless syncing on an interval) began at {@code now}; returns how many waiters the next round waits for. */
     int syncing(long now) {
         lastSyncStart = now;
         urgent = false;
