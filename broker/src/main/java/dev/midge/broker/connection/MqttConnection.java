@@ -2,6 +2,7 @@ package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.acl.ClientAccess;
+import dev.midge.broker.inbound.AckInbound;
 import dev.midge.broker.inbound.AuthInbound;
 import dev.midge.broker.inbound.ConnectInbound;
 import dev.midge.broker.inbound.DisconnectInbound;
@@ -22,7 +23,6 @@ import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.packet.Pingresp;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
-import dev.midge.codec.packet.Pubcomp;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.PublishAck;
 import dev.midge.codec.packet.Pubrel;
@@ -211,11 +211,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         switch (packet.type()) {
             case CONNECT -> onConnect((Connect) packet);
             case PUBLISH -> PublishInbound.handle(this, topicAliases.resolve((Publish) packet));
-            case PUBACK -> unknownIdIfFalse(session.onPuback(((PublishAck) packet).packetId()), packet);
-            case PUBREC -> unknownIdIfFalse(session.onPubrec(((PublishAck) packet).packetId(),
-                    ReasonCode.isError(((PublishAck) packet).reasonCode())), packet);
-            case PUBCOMP -> unknownIdIfFalse(session.onPubcomp(((PublishAck) packet).packetId()), packet);
-            case PUBREL -> onPubrel((Pubrel) packet);
+            case PUBACK, PUBREC, PUBCOMP -> AckInbound.delivery(this, (PublishAck) packet);
+            case PUBREL -> AckInbound.release(this, (Pubrel) packet);
             case SUBSCRIBE -> SubscribeInbound.handle(this, (Subscribe) packet);
             case UNSUBSCRIBE -> UnsubscribeInbound.handle(this, (Unsubscribe) packet);
             case PINGREQ -> channel.writeAndFlush(Pingresp.INSTANCE, channel.voidPromise());
@@ -294,23 +291,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void startKeepAlive(int keepAliveSeconds) {
         // [MQTT-3.1.2-24] close after one and a half keep-alive periods without a packet
         keepAlive.restart(TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L));
-    }
-
-    private void onPubrel(Pubrel pubrel) {
-        // spec 4.3.3: PUBREL is always answered with PUBCOMP; MQTT 5 says when the id was unknown
-        boolean known = session.inboundQos2().release(pubrel.packetId());
-        int reason = known || !isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-        Pubcomp pubcomp = new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY);
-        // the id is free once PUBCOMP is out: its release must be durable first, or a restart
-        // would take the next message under that id for a retransmission
-        broker.store().afterDurable(channel.eventLoop(), this, () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
-    }
-
-    private void unknownIdIfFalse(boolean known, MqttPacket packet) {
-        if (!known) {
-            broker.log().event("Client {} sent {} for packet id {} that is not in flight; ignored.", clientId,
-                    packet.type(), ((PublishAck) packet).packetId());
-        }
     }
 
     /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
