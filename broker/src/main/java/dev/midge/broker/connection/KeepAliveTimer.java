@@ -1,61 +1,112 @@
 package dev.midge.broker.connection;
 
-import io.netty.channel.Channel;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import io.netty.channel.EventLoop;
 
 /**
  * Closes a connection that stays silent too long: first the connect timeout (no CONNECT yet),
- * then one and a half keep-alive periods [MQTT-3.1.2-24]. One task scheduled on the connection's
- * event loop, re-armed for the time left when it fires early; reads only stamp a time. Not a
- * pipeline handler: a handler, its context and its timer objects cost about 200 bytes more per
- * idle connection.
+ * then one and a half keep-alive periods [MQTT-3.1.2-24]. Filed in its loop's
+ * {@link KeepAliveWheel}; reads only stamp a time, and the wheel checks it again when its slot
+ * comes up. Not a pipeline handler and no scheduled task of its own: 40 bytes per connection.
  */
-final class KeepAliveTimer implements Runnable {
-    private final Channel channel;
-    private final MqttConnection connection;
-    private long timeoutNanos;
+abstract class KeepAliveTimer {
+    private final KeepAliveWheel wheel;
+    /** Neighbours in the wheel's slot list; null while not filed. */
+    private KeepAliveTimer prev;
+    private KeepAliveTimer next;
     private long lastReadNanos;
-    private ScheduledFuture<?> task;
+    /** Up to 65,535 s x 1.5 fits an int of milliseconds. */
+    private int timeoutMillis;
 
-    KeepAliveTimer(Channel channel, MqttConnection connection) {
-        this.channel = channel;
-        this.connection = connection;
+    KeepAliveTimer(EventLoop loop) {
+        this(KeepAliveWheel.of(loop));
     }
 
-    /** Starts over with {@code timeoutNanos} of allowed silence from now; 0 never times out. */
-    void restart(long timeoutNanos) {
+    KeepAliveTimer(KeepAliveWheel wheel) {
+        this.wheel = wheel;
+    }
+
+    /** The connection was silent for the whole timeout. */
+    abstract void expired();
+
+    /** Starts over with {@code timeoutMillis} of allowed silence from now; 0 never times out. */
+    final void restart(int timeoutMillis) {
         stop();
-        this.timeoutNanos = timeoutNanos;
-        lastReadNanos = System.nanoTime();
-        if (timeoutNanos > 0) {
-            task = channel.eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+        this.timeoutMillis = timeoutMillis;
+        lastReadNanos = wheel.now();
+        if (timeoutMillis > 0) {
+            wheel.file(this, deadline());
         }
     }
 
     /** Something arrived from the client. */
-    void read() {
-        lastReadNanos = System.nanoTime();
+    final void read() {
+        lastReadNanos = wheel.now();
     }
 
-    void stop() {
-        if (task != null) {
-            task.cancel(false);
-            task = null;
+    final void stop() {
+        if (next != null) {
+            wheel.unfile(this);
         }
     }
 
-    @Override
-    public void run() {
-        task = null;
-        if (!channel.isActive()) {
+    /** Called by the wheel when this timer's slot comes up (it is no longer filed then). */
+    final void check(long now) {
+        if (now - deadline() >= 0) {
+            expired();
+        } else {
+            wheel.file(this, deadline());
+        }
+    }
+
+    private long deadline() {
+        return lastReadNanos + timeoutMillis * 1_000_000L;
+    }
+
+    // the wheel's slot lists: circular and doubly linked, around one sentinel per slot
+
+    static KeepAliveTimer sentinel(KeepAliveWheel wheel) {
+        KeepAliveTimer s = new KeepAliveTimer(wheel) {
+            @Override
+            void expired() {
+                throw new IllegalStateException("a slot's sentinel never expires");
+            }
+        };
+        s.prev = s;
+        s.next = s;
+        return s;
+    }
+
+    void linkBefore(KeepAliveTimer sentinel) {
+        prev = sentinel.prev;
+        next = sentinel;
+        prev.next = this;
+        sentinel.prev = this;
+    }
+
+    void unlink() {
+        prev.next = next;
+        next.prev = prev;
+        prev = null;
+        next = null;
+    }
+
+    /** On a sentinel: the first timer of its list, or null when empty. */
+    KeepAliveTimer first() {
+        return next == this ? null : next;
+    }
+
+    /** On a sentinel: moves every timer of {@code other}'s list to the end of this list. */
+    void takeAll(KeepAliveTimer other) {
+        if (other.next == other) {
             return;
         }
-        long silent = System.nanoTime() - lastReadNanos;
-        if (silent >= timeoutNanos) {
-            connection.silentTooLong();
-        } else {
-            task = channel.eventLoop().schedule(this, timeoutNanos - silent, TimeUnit.NANOSECONDS);
-        }
+        KeepAliveTimer head = other.next;
+        KeepAliveTimer tail = other.prev;
+        other.next = other;
+        other.prev = other;
+        head.prev = prev;
+        prev.next = head;
+        tail.next = this;
+        prev = tail;
     }
 }

@@ -41,7 +41,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,8 +181,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        keepAlive = new KeepAliveTimer(channel, this);
-        keepAlive.restart(TimeUnit.SECONDS.toNanos(broker.config().connectTimeoutSeconds()));
+        keepAlive = new KeepAliveTimer(channel.eventLoop()) {
+            @Override
+            void expired() {
+                silentTooLong();
+            }
+        };
+        keepAlive.restart((int) Math.min(Integer.MAX_VALUE, broker.config().connectTimeoutSeconds() * 1000L));
         if (broker.log().enabled()) {
             Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
             broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
@@ -290,7 +294,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void startKeepAlive(int keepAliveSeconds) {
         // [MQTT-3.1.2-24] close after one and a half keep-alive periods without a packet
-        keepAlive.restart(TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L));
+        keepAlive.restart(keepAliveSeconds * 1500);
     }
 
     /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
@@ -350,7 +354,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /** Called by the {@link KeepAliveTimer}: no CONNECT in time, or the keep-alive ran out. */
-    void silentTooLong() {
+    private void silentTooLong() {
+        if (!channel.isActive()) {
+            return; // closing already
+        }
         if (session == null) {
             broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
             channel.close();
