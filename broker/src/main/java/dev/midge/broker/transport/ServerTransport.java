@@ -2,7 +2,6 @@ package dev.midge.broker.transport;
 
 import dev.midge.broker.config.Listener;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -27,10 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerTransport {
     /**
-     * One receive-buffer sizing policy for every connection (each keeps its own sizing state):
-     * otherwise Netty gives every channel an allocator object of its own.
+     * One receive-buffer sizing policy for every connection (each keeps a small sizing state):
+     * otherwise Netty gives every channel an allocator object of its own. One read per connection
+     * per event, as Netty's allocators do by default, so a busy client cannot hold up its loop.
      */
-    private static final RecvByteBufAllocator RECEIVE_SIZING = new AdaptiveRecvByteBufAllocator();
+    private static final RecvByteBufAllocator RECEIVE_SIZING = new ReceiveSizing(1);
 
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
