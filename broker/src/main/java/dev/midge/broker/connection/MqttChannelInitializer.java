@@ -8,6 +8,7 @@ import dev.midge.broker.websocket.WebSocketPaths;
 import dev.midge.codec.wire.MqttCodec;
 import dev.midge.codec.wire.PacketDecoder;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -29,11 +30,14 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final BrokerContext broker;
     private final ListenerContext listener;
     private final PacketCounter counter;
+    /** One listener object for every connection's close future, not a capturing lambda each (16 B). */
+    private final ChannelFutureListener countClosed;
 
     public MqttChannelInitializer(BrokerContext broker, ListenerContext listener) {
         this.broker = broker;
         this.listener = listener;
         this.counter = new PacketCounter(broker.metrics());
+        this.countClosed = closed -> listener.closed();
     }
 
     @Override
@@ -44,7 +48,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        ch.closeFuture().addListener(f -> listener.closed());
+        ch.closeFuture().addListener(countClosed);
         int maxPacket = broker.config().effectiveMaxPacketSize();
         ChannelPipeline p = ch.pipeline();
         if (listener.tls() != null) {
