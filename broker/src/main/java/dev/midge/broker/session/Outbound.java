@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 final class Outbound {
     private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
     /**
-     * What {@link #queue} and {@link #paged} are until something is added: never added to, so
-     * that an idle session goes without two deques (about 100 bytes per connection).
+     * What {@link #queue} is until something is added: never added to, so that an idle session
+     * goes without a deque of its own.
      */
     private static final ArrayDeque<Delivery> NONE_QUEUED = new ArrayDeque<>(0);
     private final String clientId;
@@ -35,19 +35,12 @@ final class Outbound {
     /** Payload bytes in the queue (max_queued_bytes) and in queue + inflight (the budget). */
     private long queuedBytes;
     private long heldBytes;
-    /** In sending order; empty and shared until the first QoS 1/2 message goes out (idle connections). */
     /** {@link InflightWindow#NONE} until the first QoS 1/2 message goes out: idle sessions keep no table. */
     private InflightWindow inflight = InflightWindow.NONE;
     /** Messages waiting for the window or the socket, in order. */
     private ArrayDeque<Delivery> queue = NONE_QUEUED;
-    /**
-     * Messages that were waiting in the store at startup: read in pages when they are about to
-     * go out, and sent before {@link #queue} (everything queued since has a higher key).
-     */
-    private ArrayDeque<Delivery> paged = NONE_QUEUED;
-    private long backlogFrom;
-    private long backlogTo;
-    private int backlogCount;
+    /** Messages that were waiting in the store at startup; they go out before {@link #queue}. */
+    private StoredBacklog backlog = StoredBacklog.NONE;
     /** Created when a client that takes aliases gets its first message (never for 3.x). */
     private OutboundTopicAliases aliases;
     /** Messages dropped for this client (written on the owner loop, read by anyone). */
@@ -97,40 +90,16 @@ final class Outbound {
 
     /** Recovery: {@code count} messages waiting in the store, the first under {@code fromSeq}. */
     void restoreBacklog(long fromSeq, long toSeq, int count) {
-        backlogFrom = fromSeq;
-        backlogTo = toSeq;
-        backlogCount = count;
-    }
-
-    /**
-     * The next page of the stored backlog, when the paged-in part has run out. Entries above
-     * {@code backlogTo} were queued since the restart and are in {@link #queue} already.
-     */
-    private void pageIn() {
-        int read = 0;
-        for (Store.Queued q : store.readQueue(clientId, backlogFrom, Math.min(256, backlogCount))) {
-            if (q.seq() > backlogTo) {
-                break;
-            }
-            Delivery d = new Delivery(q.message(), q.qos(), q.retain(), q.subscriptionIds(), null, q.seq(), null);
-            budget.hold(d.payloadBytes());
-            entered(d);
-            if (paged == NONE_QUEUED) {
-                paged = new ArrayDeque<>();
-            }
-            paged.add(d);
-            backlogFrom = q.seq() + 1;
-            read++;
-        }
-        backlogCount = read == 0 ? 0 : backlogCount - read;
+        backlog = new StoredBacklog(store, budget, clientId, fromSeq, toSeq, count);
     }
 
     /** The next message to go out: the stored backlog first, then what queued up since. */
     private Delivery peekNext() {
-        if (paged.isEmpty() && backlogCount > 0) {
-            pageIn();
+        if (backlog.pageDue()) {
+            heldBytes += backlog.pageIn();
         }
-        return paged.isEmpty() ? queue.peek() : paged.peek();
+        Delivery stored = backlog.peek();
+        return stored != null ? stored : queue.peek();
     }
 
     /** Binds a new connection: aliases start afresh [MQTT-3.3.2-7]; unacknowledged messages go again. */
@@ -156,7 +125,7 @@ final class Outbound {
     /** Takes a delivery whose bytes the caller has counted in the budget already. */
     void accept(Delivery d) {
         entered(d);
-        if (peer != null && queue.isEmpty() && paged.isEmpty() && backlogCount == 0 && canSendNow(d.qos())) {
+        if (peer != null && queue.isEmpty() && backlog.isEmpty() && canSendNow(d.qos())) {
             send(d);
             return;
         }
@@ -165,7 +134,7 @@ final class Outbound {
             left(d);
             return;
         }
-        if (queue.size() + paged.size() + backlogCount >= limits.maxQueued()
+        if (queue.size() + backlog.size() >= limits.maxQueued()
                 || queuedBytes + d.payloadBytes() > limits.maxQueuedBytes()
                 || d.qos() == Qos.AT_MOST_ONCE && budget.isFull()) {
             // max_queued_messages / max_queued_bytes; a full budget sheds QoS 0 first
@@ -261,9 +230,7 @@ final class Outbound {
     void drain() {
         Delivery next;
         while (peer != null && (next = peekNext()) != null && canSendNow(next.qos())) {
-            if (!paged.isEmpty()) {
-                paged.poll();
-            } else {
+            if (backlog.poll() == null) {
                 queue.poll();
                 queuedBytes -= next.payloadBytes();
             }
@@ -371,12 +338,8 @@ final class Outbound {
     void clear() {
         inflight.forEach(f -> forget(f.delivery));
         queue.forEach(this::forget);
-        paged.forEach(this::forget);
-        if (backlogCount > 0) {
-            store.releaseQueue(clientId, backlogFrom);
-            backlogCount = 0;
-        }
-        paged.clear();
+        backlog.clear(this::forget);
+        backlog = StoredBacklog.NONE;
         budget.release(heldBytes);
         heldBytes = 0;
         queuedBytes = 0;
