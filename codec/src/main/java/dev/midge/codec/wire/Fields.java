@@ -31,9 +31,20 @@ public final class Fields {
         return buf.readUnsignedInt();
     }
 
+    /**
+     * The two-byte length in front of a string or binary field. The error message is put
+     * together only when the length is missing: every PUBLISH topic is read this way.
+     */
+    static int lengthPrefix(ByteBuf buf, String what) {
+        if (buf.readableBytes() < 2) {
+            throw MalformedPacketException.malformed(what + " length runs past the end of the packet");
+        }
+        return buf.readUnsignedShort();
+    }
+
     /** Binary data (spec 1.5.6): two-byte length then that many bytes, copied out. */
     public static byte[] binary(ByteBuf buf, String what) {
-        int len = u16(buf, what + " length");
+        int len = lengthPrefix(buf, what);
         require(buf, len, what);
         byte[] out = new byte[len];
         buf.readBytes(out);

@@ -20,7 +20,7 @@ public final class Utf8 {
     }
 
     public static String read(ByteBuf buf, String what) {
-        int len = Fields.u16(buf, what + " length");
+        int len = Fields.lengthPrefix(buf, what);
         Fields.require(buf, len, what);
         String s = decode(buf, buf.readerIndex(), len, what);
         buf.skipBytes(len);
