@@ -23,7 +23,6 @@ trap 'rm -rf "$work"' EXIT
 MQLOAD="${MQLOAD:-$work/mqload}"
 [ -x "$MQLOAD" ] || cc -O2 -std=gnu11 -o "$MQLOAD" "$mq/mqload.c" -lpthread || exit 1
 "$here/midge" --version >/dev/null || exit 1
-jar="$here/cli/target/midge.jar"
 
 cat > "$work/midge-bench.conf" <<CONF
 listener 18831 127.0.0.1
@@ -36,7 +35,8 @@ max_inflight_messages 20
 connection_messages false
 CONF
 # MIDGE_HEAP= (empty) runs Midge with the JVM's own heap sizing, as `./midge broker` does
-midge_cmd="java ${MIDGE_HEAP--Xms1g -Xmx1g} -jar $jar broker -c $work/midge-bench.conf"
+# through the launcher, with the JVM options users get from `./midge broker`
+midge_cmd="env 'MIDGE_JAVA_OPTS=${MIDGE_HEAP--Xms1g -Xmx1g}' $here/midge broker -c $work/midge-bench.conf"
 mosquitto_cmd="mosquitto -c $mq/mosquitto-bench.conf"
 
 startup_ms() { # port, command: milliseconds from exec to a listening socket

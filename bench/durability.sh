@@ -5,7 +5,7 @@
 # the other on loopback with the same load generator (../shared/tools/mqload) and persistent
 # sessions (clean session 0) so that the durable path is the one measured.
 #
-# usage: bench/durability.sh [DUR]      (needs: mosquitto, cc, a built cli/target/midge.jar)
+# usage: bench/durability.sh [DUR]      (needs: mosquitto, cc, java; builds the jar when stale)
 # prints RESULT lines (label=<broker config>/<test>) and a summary table on stdout.
 set -u
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,8 +15,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 MQLOAD="${MQLOAD:-$work/mqload}"
 [ -x "$MQLOAD" ] || cc -O2 -std=gnu11 -o "$MQLOAD" "$MQLOAD_SRC" -lpthread || exit 1
-jar="$here/cli/target/midge.jar"
-[ -f "$jar" ] || { echo "build the jar first: ./midge --version" >&2; exit 1; }
+"$here/midge" --version >/dev/null || exit 1
+# Midge runs through its launcher, with the JVM options users get from `./midge broker`
+midge=(env "MIDGE_JAVA_OPTS=-Xms512m -Xmx1g" "$here/midge" broker -c)
 port=18850
 
 wait_port() {
@@ -67,9 +68,9 @@ midge_conf() { # name, extra lines
 }
 
 {
-  run_broker midge-memory java -Xms512m -Xmx1g -jar "$jar" broker -c "$(midge_conf memory 'persistence false')"
-  run_broker midge-sync-always java -Xms512m -Xmx1g -jar "$jar" broker -c "$(midge_conf always 'persistence_sync always')"
-  run_broker midge-sync-100ms java -Xms512m -Xmx1g -jar "$jar" broker -c "$(midge_conf interval 'persistence_sync interval 100')"
+  run_broker midge-memory "${midge[@]}" "$(midge_conf memory 'persistence false')"
+  run_broker midge-sync-always "${midge[@]}" "$(midge_conf always 'persistence_sync always')"
+  run_broker midge-sync-100ms "${midge[@]}" "$(midge_conf interval 'persistence_sync interval 100')"
   printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nmax_queued_messages 10000000\nmax_inflight_messages 20\nlog_dest stderr\nlog_type error\n' \
     "$port" "$work" > "$work/mosquitto.conf"
   run_broker mosquitto-persistent mosquitto -c "$work/mosquitto.conf"
