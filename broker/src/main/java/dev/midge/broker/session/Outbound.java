@@ -129,8 +129,9 @@ final class Outbound {
             send(d);
             return;
         }
-        if (d.qos() == Qos.AT_MOST_ONCE && peer == null) {
-            // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients.
+        if (d.qos() == Qos.AT_MOST_ONCE && (peer == null || !peer.channel().isActive())) {
+            // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients,
+            // nor for one whose connection is closing (the session is detached just after)
             left(d);
             return;
         }
