@@ -28,6 +28,16 @@ abstract class KeepAliveTimer {
     /** The connection was silent for the whole timeout. */
     abstract void expired();
 
+    /** A new connection has {@code seconds} to send its CONNECT. */
+    final void untilConnect(int seconds) {
+        restart((int) Math.min(Integer.MAX_VALUE, seconds * 1000L));
+    }
+
+    /** CONNECT accepted: [MQTT-3.1.2-24] silence for one and a half keep-alive periods closes it; 0 never. */
+    final void afterConnect(int keepAliveSeconds) {
+        restart(keepAliveSeconds * 1500);
+    }
+
     /** Starts over with {@code timeoutMillis} of allowed silence from now; 0 never times out. */
     final void restart(int timeoutMillis) {
         stop();

@@ -187,7 +187,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 silentTooLong();
             }
         };
-        keepAlive.restart((int) Math.min(Integer.MAX_VALUE, broker.config().connectTimeoutSeconds() * 1000L));
+        keepAlive.untilConnect(broker.config().connectTimeoutSeconds());
         if (broker.log().enabled()) {
             Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
             broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
@@ -272,7 +272,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         broker.metrics().clientConnected();
         channel.write(connack);
         bound.attach(peer);
-        startKeepAlive(keepAliveSeconds);
+        keepAlive.afterConnect(keepAliveSeconds);
         if (broker.log().enabled()) {
             broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
                     version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
@@ -290,11 +290,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void refuse(Connack connack, String why) {
         broker.log().event("Client {} from {} refused: {}.", clientId, remoteAddress(), why);
         channel.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private void startKeepAlive(int keepAliveSeconds) {
-        // [MQTT-3.1.2-24] close after one and a half keep-alive periods without a packet
-        keepAlive.restart(keepAliveSeconds * 1500);
     }
 
     /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
