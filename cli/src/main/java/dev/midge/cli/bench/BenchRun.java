@@ -2,6 +2,7 @@ package dev.midge.cli.bench;
 
 import dev.midge.client.MqttClient;
 import dev.midge.client.PacketObserver;
+import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Subscription;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -211,7 +213,14 @@ final class BenchRun implements AutoCloseable {
             if (!running) {
                 return;
             }
-            client.publish(message()).whenComplete((a, e) -> {
+            CompletableFuture<MqttPacket> done;
+            // The first window goes out from the caller's thread while acknowledgements already
+            // send the next ones from the client's loop: a sequence number has to be handed to the
+            // client before another thread takes the next one, or the two leave out of order.
+            synchronized (this) {
+                done = client.publish(message());
+            }
+            done.whenComplete((a, e) -> {
                 if (e == null) {
                     sent.increment();
                     sendNext();
