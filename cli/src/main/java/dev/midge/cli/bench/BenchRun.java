@@ -237,7 +237,7 @@ final class BenchRun implements AutoCloseable {
     private int connections() throws Exception {
         Semaphore concurrency = new Semaphore(200);
         long start = System.nanoTime();
-        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (cmd.connectRate > 0) {
                 long due = start + i * 1_000_000_000L / cmd.connectRate;
