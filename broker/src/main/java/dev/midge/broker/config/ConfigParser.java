@@ -87,9 +87,12 @@ public final class ConfigParser {
             }
             // Midge's own: when acknowledgements wait for fsync
             case "persistence_sync" -> persistenceSync(words);
-            // Midge's own: RocksDB memory (block cache + write buffers), in megabytes
+            // Midge's own: how long (ms) a sync waits for other clients' writes
             case "persistence_sync_gather" -> builder.persistenceGather(integer(words, 0, 100));
+            // Midge's own: RocksDB memory (block cache + write buffers), in megabytes
             case "persistence_memory_limit" -> builder.persistenceMemory((long) integer(words, 8, 65536) << 20);
+            // Midge's own: idle plain TCP connections sleep without a Netty channel
+            case "sleep_idle_connections" -> builder.sleepIdleConnections(bool(words));
             // Midge's own: SCRAM users for MQTT 5 enhanced authentication (SCRAM-SHA-256/512)
             case "scram_credentials_file" -> {
                 requireArgs(words, 1, 1);

@@ -5,6 +5,7 @@ import dev.midge.broker.config.Listener;
 import dev.midge.broker.transport.ListenerContext;
 import dev.midge.broker.websocket.WebSocketFrames;
 import dev.midge.broker.websocket.WebSocketPaths;
+import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.wire.MqttCodec;
 import dev.midge.codec.wire.PacketDecoder;
 import io.netty.channel.Channel;
@@ -67,6 +68,26 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                     .addLast(new WebSocketFrames());
         }
         p.addLast(MqttCodec.forServer(PacketDecoder.forServer(maxPacket), counter))
-                .addLast(new MqttConnection(broker, listener));
+                .addLast(new MqttConnection(broker, this));
+    }
+
+    /**
+     * The pipeline of a new channel for a connection's woken socket (plain TCP only): a codec for
+     * the version the client connected with, then the connection itself.
+     */
+    void wake(Channel ch, MqttConnection connection, MqttVersion version) {
+        ch.closeFuture().addListener(countClosed);
+        MqttCodec codec = MqttCodec.forServer(
+                PacketDecoder.forServerAfterConnect(version, broker.config().effectiveMaxPacketSize()), counter);
+        codec.version(version);
+        ch.pipeline().addLast(codec).addLast(connection);
+    }
+
+    ListenerContext listener() {
+        return listener;
+    }
+
+    PacketCounter counter() {
+        return counter;
     }
 }

@@ -20,6 +20,7 @@ import dev.midge.codec.packet.Connect;
 import dev.midge.codec.packet.Disconnect;
 import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.MqttVersion;
+import dev.midge.codec.packet.Pingreq;
 import dev.midge.codec.packet.Pingresp;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
@@ -33,8 +34,8 @@ import dev.midge.codec.wire.MalformedPacketException;
 import dev.midge.codec.wire.MqttCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -49,8 +50,12 @@ import org.slf4j.LoggerFactory;
  * The one MQTT handler of a client connection: the CONNECT gate, dispatch of every later packet
  * to its inbound handler, and the end of the connection (will, session). All of it runs on the
  * channel's event loop, which is also the owner loop of the bound session.
+ * <p>
+ * Sharable only in that it joins the pipeline of each channel its socket gets, one after the
+ * other: {@link ConnectionLink} lets an idle connection sleep without a channel.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements Store.Waiter {
+@ChannelHandler.Sharable
+public final class MqttConnection extends ConnectionLink implements Store.Waiter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final VarHandle SYNC_ROUND;
 
@@ -63,8 +68,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private final BrokerContext broker;
-    private final ListenerContext listener;
-    private Channel channel;
+    private final MqttChannelInitializer pipelines;
     /** What this client may publish and read; set when its CONNECT is accepted. */
     private ClientAccess access = ClientAccess.UNRESTRICTED;
     private MqttVersion version;
@@ -86,9 +90,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @SuppressWarnings("unused") // through SYNC_ROUND
     private volatile Object syncRound;
 
-    public MqttConnection(BrokerContext broker, ListenerContext listener) {
+    MqttConnection(BrokerContext broker, MqttChannelInitializer pipelines) {
         this.broker = broker;
-        this.listener = listener;
+        this.pipelines = pipelines;
     }
 
     @Override
@@ -98,7 +102,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** The listener this connection came in on. */
     public ListenerContext listener() {
-        return listener;
+        return pipelines.listener();
     }
 
     public ClientAccess access() {
@@ -107,10 +111,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     public void access(ClientAccess access) {
         this.access = access;
-    }
-
-    public Channel channel() {
-        return channel;
     }
 
     public MqttVersion version() {
@@ -141,6 +141,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         acksAwaitingStore += delta;
     }
 
+    @Override
     public BrokerContext broker() {
         return broker;
     }
@@ -163,7 +164,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.authMethod = method;
         this.authFlow = flow;
         if (pending != null) {
-            channel.config().setAutoRead(flow != null);
+            channel().config().setAutoRead(flow != null);
         }
     }
 
@@ -174,13 +175,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** The peer as Mosquitto prints it: {@code 127.0.0.1:54321}. */
     public String remoteAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress a
-                ? a.getHostString() + ":" + a.getPort() : String.valueOf(channel.remoteAddress());
+        Channel ch = channel();
+        Object address = ch == null ? null : ch.remoteAddress();
+        return address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(address);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+        if (keepAlive != null) {
+            ctx.fireChannelActive(); // a new channel for the woken socket: the connection goes on
+            return;
+        }
+        Channel channel = ctx.channel();
+        bind(channel);
         keepAlive = new KeepAliveTimer(channel.eventLoop()) {
             @Override
             void expired() {
@@ -212,6 +219,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void dispatch(MqttPacket packet) {
+        if (packet != Pingreq.INSTANCE) {
+            traffic();
+        }
         switch (packet.type()) {
             case CONNECT -> onConnect((Connect) packet);
             case PUBLISH -> PublishInbound.handle(this, topicAliases.resolve((Publish) packet));
@@ -219,7 +229,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case PUBREL -> AckInbound.release(this, (Pubrel) packet);
             case SUBSCRIBE -> SubscribeInbound.handle(this, (Subscribe) packet);
             case UNSUBSCRIBE -> UnsubscribeInbound.handle(this, (Unsubscribe) packet);
-            case PINGREQ -> channel.writeAndFlush(Pingresp.INSTANCE, channel.voidPromise());
+            case PINGREQ -> {
+                channel().writeAndFlush(Pingresp.INSTANCE, channel().voidPromise());
+                pinged();
+            }
             case DISCONNECT -> DisconnectInbound.handle(this, (Disconnect) packet);
             case AUTH -> AuthInbound.handle(this, (Auth) packet);
             // The decoder refuses server-to-client packets and AUTH before MQTT 5.
@@ -231,10 +244,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void duringConnectAuthentication(MqttPacket packet) {
         switch (packet.type()) {
             case AUTH -> AuthInbound.handle(this, (Auth) packet);
-            case DISCONNECT -> channel.close();
+            case DISCONNECT -> channel().close();
             default -> {
                 broker.log().event("Client {} sent {} during authentication; closing.", clientId, packet.type());
-                channel.close();
+                channel().close();
             }
         }
     }
@@ -242,7 +255,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onConnect(Connect connect) {
         connectSeen = true;
         version = connect.version();
-        channel.pipeline().get(MqttCodec.class).version(version);
+        channel().pipeline().get(MqttCodec.class).version(version);
         if (version.isV5()) {
             Integer problem = connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION);
             problemInformation = problem == null || problem == 1;
@@ -250,7 +263,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         int aliases = version.isV5() ? broker.config().maxTopicAlias() : 0;
         topicAliases = aliases == 0 ? InboundTopicAliases.NONE : new InboundTopicAliases(aliases);
         pending = new ArrayDeque<>(1); // reads stop meanwhile: rarely more than one packet waits
-        channel.config().setAutoRead(false);
+        channel().config().setAutoRead(false);
         ConnectInbound.handle(this, connect);
     }
 
@@ -262,7 +275,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void accepted(Session bound, Connect connect, LastWill lastWill, Connack connack, Peer peer,
                          int keepAliveSeconds) {
         this.session = bound;
-        if (!channel.isActive()) {
+        if (!channel().isActive()) {
             // The client went away while its CONNECT was settled.
             broker.lifecycle().discard(bound, lastWill);
             broker.lifecycle().abandoned(bound);
@@ -270,8 +283,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         this.will = lastWill;
         broker.metrics().clientConnected();
-        channel.write(connack);
+        channel().write(connack);
         bound.attach(peer);
+        quietFromNow();
         keepAlive.afterConnect(keepAliveSeconds);
         if (broker.log().enabled()) {
             broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
@@ -280,16 +294,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         ArrayDeque<MqttPacket> queued = pending;
         pending = null;
-        channel.config().setAutoRead(true);
-        while (!queued.isEmpty() && channel.isActive()) {
-            channelRead(channel.pipeline().context(this), queued.poll());
+        channel().config().setAutoRead(true);
+        while (!queued.isEmpty() && channel().isActive()) {
+            channelRead(channel().pipeline().context(this), queued.poll());
         }
     }
 
     /** Refuses the CONNECT with {@code connack} and closes [MQTT-3.2.2-5]. */
     public void refuse(Connack connack, String why) {
         broker.log().event("Client {} from {} refused: {}.", clientId, remoteAddress(), why);
-        channel.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
+        channel().writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
@@ -299,7 +313,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             will = null;
         }
         broker.log().event("Client {} disconnected.", clientId);
-        channel.close();
+        channel().close();
     }
 
     /** Replaced by a newer connection with the same client id; called on this connection's loop. */
@@ -319,10 +333,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             broker.log().event("Client {} ({}) disconnected by the broker: {} (reason 0x{}).", clientId,
                     remoteAddress(), why, Integer.toHexString(reasonCode));
         }
-        if (isV5() && session != null && channel.isActive()) {
-            channel.writeAndFlush(new Disconnect(reasonCode, Properties.EMPTY)).addListener(ChannelFutureListener.CLOSE);
+        Channel ch = channel();
+        if (ch == null) {
+            return; // closed while asleep
+        }
+        if (isV5() && session != null && ch.isActive()) {
+            ch.writeAndFlush(new Disconnect(reasonCode, Properties.EMPTY)).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.close();
+            ch.close();
         }
     }
 
@@ -350,12 +368,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Called by the {@link KeepAliveTimer}: no CONNECT in time, or the keep-alive ran out. */
     private void silentTooLong() {
-        if (!channel.isActive()) {
+        if (!isOpen()) {
             return; // closing already
         }
         if (session == null) {
             broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
-            channel.close();
+            channel().close();
         } else {
             disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
         }
@@ -365,11 +383,35 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelReadComplete(ChannelHandlerContext ctx) {
         keepAlive.read(); // once per read batch, as Netty's IdleStateHandler does
         ctx.fireChannelReadComplete();
+        afterRead(); // the codec above has flushed this batch's answers
+    }
+
+    @Override
+    boolean busy() {
+        return session == null || pending != null || authFlow != null || takenOver || acksAwaitingStore > 0;
+    }
+
+    @Override
+    void rebuildPipeline(Channel ch) {
+        pipelines.wake(ch, this, version);
+    }
+
+    @Override
+    void pingedAsleep() {
+        keepAlive.read();
+        pipelines.counter().received(Pingreq.INSTANCE);
+        pipelines.counter().sent(Pingresp.INSTANCE);
+    }
+
+    @Override
+    void endedAsleep() {
+        listener().closed();
+        connectionEnded();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (session != null && pending == null && channel.isWritable()) {
+        if (session != null && pending == null && channel().isWritable()) {
             session.drainQueue();
         }
         ctx.fireChannelWritabilityChanged();
@@ -377,6 +419,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        connectionEnded();
+        ctx.fireChannelInactive();
+    }
+
+    /** The socket is closed: the session learns it on its owner loop. */
+    private void connectionEnded() {
         if (keepAlive != null) {
             keepAlive.stop();
         }
@@ -388,10 +436,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 // the new connection owns the session
                 broker.lifecycle().willAfterTakeover(s, lastWill);
             } else {
-                Channel ch = channel;
-                s.onOwner(() -> broker.lifecycle().connectionLost(s, ch, lastWill));
+                s.onOwner(() -> broker.lifecycle().connectionLost(s, this, lastWill));
             }
         }
-        ctx.fireChannelInactive();
     }
 }

@@ -7,7 +7,6 @@ import dev.midge.codec.packet.Pubcomp;
 import dev.midge.codec.packet.PublishAck;
 import dev.midge.codec.packet.Pubrel;
 import dev.midge.codec.packet.ReasonCode;
-import io.netty.channel.Channel;
 
 /**
  * Acknowledgements from the client: PUBACK, PUBREC and PUBCOMP for the broker's deliveries to it,
@@ -38,10 +37,8 @@ public final class AckInbound {
         boolean known = conn.session().inboundQos2().release(pubrel.packetId());
         int reason = known || !conn.isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
         Pubcomp pubcomp = new Pubcomp(pubrel.packetId(), reason, Properties.EMPTY);
-        Channel channel = conn.channel();
         // the id is free once PUBCOMP is out: its release must be durable first, or a restart
         // would take the next message under that id for a retransmission
-        conn.broker().store().afterDurable(channel.eventLoop(), conn,
-                () -> channel.writeAndFlush(pubcomp, channel.voidPromise()));
+        conn.broker().store().afterDurable(conn.eventLoop(), conn, () -> conn.send(pubcomp));
     }
 }

@@ -20,7 +20,6 @@ import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.packet.Will;
 import dev.midge.codec.topic.Topic;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.UUID;
 
@@ -74,7 +73,7 @@ public final class ConnectInbound {
         }
         String method = connect.properties().string(Property.AUTHENTICATION_METHOD);
         Accepted a = new Accepted(connect, clientId, assigned, 0, keepAlive, serverKeepAlive,
-                peer(conn.channel(), connect), null, connect.username());
+                peer(conn, connect), null, connect.username());
         if (method != null) {
             byte[] data = connect.properties().binary(Property.AUTHENTICATION_DATA);
             AuthInbound.beginAtConnect(conn, method, data == null ? new byte[0] : data,
@@ -113,7 +112,7 @@ public final class ConnectInbound {
         }
         Credentials credentials = new Credentials(a.clientId(), username, a.connect().password(),
                 conn.channel().remoteAddress(), fromCertificate);
-        conn.broker().authentication().check(security, credentials, conn.channel().eventLoop(), result -> {
+        conn.broker().authentication().check(security, credentials, conn.eventLoop(), result -> {
             if (!conn.channel().isActive()) {
                 return;
             }
@@ -160,15 +159,15 @@ public final class ConnectInbound {
         return v == null ? 0 : v;
     }
 
-    private static Peer peer(Channel channel, Connect connect) {
+    private static Peer peer(MqttConnection conn, Connect connect) {
         if (!connect.version().isV5()) {
-            return Peer.v3(channel, connect.version());
+            return Peer.v3(conn, connect.version());
         }
         Properties p = connect.properties();
         Integer receiveMax = p.integer(Property.RECEIVE_MAXIMUM);
         Long maxPacket = p.fourByte(Property.MAXIMUM_PACKET_SIZE);
         Integer aliasMax = p.integer(Property.TOPIC_ALIAS_MAXIMUM);
-        return new Peer(channel, connect.version(), receiveMax == null ? 65535 : receiveMax,
+        return new Peer(conn, connect.version(), receiveMax == null ? 65535 : receiveMax,
                 maxPacket == null ? Long.MAX_VALUE : maxPacket, aliasMax == null ? 0 : aliasMax);
     }
 
@@ -182,7 +181,7 @@ public final class ConnectInbound {
 
     private static void bind(MqttConnection conn, Accepted a) {
         BrokerContext broker = conn.broker();
-        EventLoop loop = conn.channel().eventLoop();
+        EventLoop loop = conn.eventLoop();
         Session existing = broker.sessions().get(a.clientId());
         if (existing == null) {
             Session fresh = newSession(broker, a, loop);
@@ -199,16 +198,15 @@ public final class ConnectInbound {
     /** On the existing session's owner loop: close its connection, then resume or replace it. */
     private static void takeOver(MqttConnection conn, Accepted a, Session old) {
         BrokerContext broker = conn.broker();
-        EventLoop loop = conn.channel().eventLoop();
+        EventLoop loop = conn.eventLoop();
         if (old.isDiscarded()) {
             // It ended between lookup and now: start over on the new connection's loop.
             loop.execute(() -> bind(conn, a));
             return;
         }
-        Channel oldChannel = old.channel();
-        if (oldChannel != null) {
-            oldChannel.pipeline().get(MqttConnection.class).closeForTakeover();
-            for (var orphan : old.detach(oldChannel)) {
+        if (old.link() instanceof MqttConnection oldConnection) {
+            oldConnection.closeForTakeover();
+            for (var orphan : old.detach(oldConnection)) {
                 old.accept(orphan); // shared messages stay: the same client is back at once
             }
         }
@@ -253,7 +251,7 @@ public final class ConnectInbound {
         Connack connack = new Connack(present, ReasonCode.SUCCESS, connackProperties(conn, a));
         Runnable answer = () -> conn.accepted(session, a.connect(), lastWill, connack, a.peer(), a.keepAlive());
         if (tookOver || session.persistent() || will != null) {
-            conn.broker().store().afterDurable(conn.channel().eventLoop(), conn, answer);
+            conn.broker().store().afterDurable(conn.eventLoop(), conn, answer);
         } else {
             answer.run();
         }

@@ -12,7 +12,6 @@ import dev.midge.codec.packet.Pubrec;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.ReasonCode;
 import dev.midge.codec.topic.Topic;
-import io.netty.channel.Channel;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -162,15 +161,14 @@ public final class PublishInbound {
      * the order the PUBLISHes came [MQTT-4.6.0-2].
      */
     private static void acknowledge(BrokerContext broker, MqttConnection conn, MqttPacket ack, Routed routed) {
-        Channel channel = conn.channel();
         if (!routed.stored && conn.acksAwaitingStore() == 0) {
-            channel.writeAndFlush(ack, channel.voidPromise());
+            conn.send(ack);
             return;
         }
         conn.ackAwaitsStore(+1);
-        broker.store().afterDurable(channel.eventLoop(), conn, () -> {
+        broker.store().afterDurable(conn.eventLoop(), conn, () -> {
             conn.ackAwaitsStore(-1);
-            channel.writeAndFlush(ack, channel.voidPromise());
+            conn.send(ack);
         });
     }
 }

@@ -80,10 +80,10 @@ public final class SubscribeInbound {
         }
         Suback suback = new Suback(subscribe.packetId(), codes, Properties.EMPTY);
         // a persistent session's subscriptions are durable before SUBACK says they exist
-        broker.store().afterDurable(conn.channel().eventLoop(), conn, () -> {
-            conn.channel().write(suback);
+        broker.store().afterDurable(conn.eventLoop(), conn, () -> {
+            conn.write(suback);
             retainedSends.forEach(Runnable::run);
-            conn.channel().flush();
+            conn.flush();
         });
     }
 

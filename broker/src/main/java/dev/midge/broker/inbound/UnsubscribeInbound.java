@@ -36,7 +36,6 @@ public final class UnsubscribeInbound {
             broker.log().event("\t{}", f);
         }
         Unsuback unsuback = new Unsuback(unsubscribe.packetId(), codes, Properties.EMPTY);
-        broker.store().afterDurable(conn.channel().eventLoop(), conn,
-                () -> conn.channel().writeAndFlush(unsuback, conn.channel().voidPromise()));
+        broker.store().afterDurable(conn.eventLoop(), conn, () -> conn.send(unsuback));
     }
 }

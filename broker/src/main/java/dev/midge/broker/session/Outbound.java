@@ -7,7 +7,6 @@ import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Pubrel;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.wire.PacketEncoder;
-import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -109,11 +108,11 @@ final class Outbound {
         List<MqttPacket> resend = new ArrayList<>(inflight.size());
         // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
         inflight.forEach(f -> resend.add(f.released ? Pubrel.of(f.publish.packetId()) : withAlias(f.publish.withDup())));
-        Channel ch = p.channel();
+        Link link = p.link();
         // behind every write-ahead still on its way to disk, like the first transmissions
-        store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> {
-            resend.forEach(ch::write);
-            ch.flush();
+        store.afterDurable(link.eventLoop(), Store.OUTBOUND_FLOW, () -> {
+            resend.forEach(link::write);
+            link.flush();
         });
         drain();
     }
@@ -129,7 +128,7 @@ final class Outbound {
             send(d);
             return;
         }
-        if (d.qos() == Qos.AT_MOST_ONCE && (peer == null || !peer.channel().isActive())) {
+        if (d.qos() == Qos.AT_MOST_ONCE && (peer == null || !peer.link().isOpen())) {
             // Like Mosquitto (queue_qos0_messages false): QoS 0 is not kept for offline clients,
             // nor for one whose connection is closing (the session is detached just after)
             left(d);
@@ -171,7 +170,7 @@ final class Outbound {
     }
 
     private boolean canSendNow(Qos qos) {
-        return peer.channel().isWritable() && (qos == Qos.AT_MOST_ONCE || inflight.size() < window());
+        return peer.link().isWritable() && (qos == Qos.AT_MOST_ONCE || inflight.size() < window());
     }
 
     private void send(Delivery d) {
@@ -192,7 +191,7 @@ final class Outbound {
             return;
         }
         Publish wire = withAlias(out);
-        Channel ch = peer.channel();
+        Link link = peer.link();
         if (qos0) {
             left(d); // handed to the socket, which Netty's writability bounds
         } else {
@@ -203,9 +202,9 @@ final class Outbound {
             // crash the message goes out again under the same id (QoS 2 exactly once). QoS 1 needs
             // no such wait: sent again under another id after a crash, it is an allowed duplicate.
             store.markInflight(clientId, d.storeSeq(), out.packetId(), false);
-            store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> ch.writeAndFlush(wire, ch.voidPromise()));
+            store.afterDurable(link.eventLoop(), Store.OUTBOUND_FLOW, () -> link.send(wire));
         } else {
-            ch.writeAndFlush(wire, ch.voidPromise());
+            link.send(wire);
         }
     }
 
@@ -284,14 +283,14 @@ final class Outbound {
         if (peer == null) {
             return true;
         }
-        Channel ch = peer.channel();
+        Link link = peer.link();
         if (f.delivery.stored()) {
             // Write-ahead again: once the client has a PUBREL it may forget the message, so a
             // restart must resend PUBREL, never the PUBLISH (which would then be a new message).
             store.markInflight(clientId, f.delivery.storeSeq(), packetId, true);
-            store.afterDurable(ch.eventLoop(), Store.OUTBOUND_FLOW, () -> ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise()));
+            store.afterDurable(link.eventLoop(), Store.OUTBOUND_FLOW, () -> link.send(Pubrel.of(packetId)));
         } else {
-            ch.writeAndFlush(Pubrel.of(packetId), ch.voidPromise());
+            link.send(Pubrel.of(packetId));
         }
         return true;
     }

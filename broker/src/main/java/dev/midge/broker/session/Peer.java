@@ -1,7 +1,6 @@
 package dev.midge.broker.session;
 
 import dev.midge.codec.packet.MqttVersion;
-import io.netty.channel.Channel;
 
 /**
  * The connection a session is bound to, with the limits its client announced in CONNECT
@@ -11,10 +10,10 @@ import io.netty.channel.Channel;
  * @param maximumPacketSize the largest packet the client accepts [MQTT-3.1.2-24]
  * @param topicAliasMaximum aliases the broker may assign towards the client; 0 = none [MQTT-3.2.2-17]
  */
-public record Peer(Channel channel, MqttVersion version, int receiveMaximum, long maximumPacketSize,
+public record Peer(Link link, MqttVersion version, int receiveMaximum, long maximumPacketSize,
                    int topicAliasMaximum) {
 
-    public static Peer v3(Channel channel, MqttVersion version) {
-        return new Peer(channel, version, 65535, Long.MAX_VALUE, 0);
+    public static Peer v3(Link link, MqttVersion version) {
+        return new Peer(link, version, 65535, Long.MAX_VALUE, 0);
     }
 }

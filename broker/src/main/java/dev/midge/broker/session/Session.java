@@ -4,7 +4,6 @@ import dev.midge.broker.acl.ClientAccess;
 import dev.midge.broker.store.Store;
 import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.codec.packet.Subscription;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.HashMap;
 import java.util.List;
@@ -201,16 +200,16 @@ public final class Session {
         this.peer = p;
         this.online = true;
         outbound.attach(p);
-        p.channel().flush();
+        p.link().flush();
     }
 
     /**
      * Unbinds the connection, if it is still the current one; returns the deliveries that came
      * through shared subscriptions and were not acknowledged, for another member to take.
      */
-    public List<Delivery> detach(Channel ch) {
+    public List<Delivery> detach(Link link) {
         assertOwner();
-        if (peer == null || peer.channel() != ch) {
+        if (peer == null || peer.link() != link) {
             return List.of();
         }
         peer = null;
@@ -223,8 +222,9 @@ public final class Session {
         return peer != null;
     }
 
-    public Channel channel() {
-        return peer == null ? null : peer.channel();
+    /** The connection the session is bound to, or null. */
+    public Link link() {
+        return peer == null ? null : peer.link();
     }
 
     /** Hands the session to another event loop (takeover). Called on the current owner. */

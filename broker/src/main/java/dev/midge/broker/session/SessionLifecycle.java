@@ -2,7 +2,6 @@ package dev.midge.broker.session;
 
 import dev.midge.broker.routing.Router;
 import dev.midge.broker.subscription.TopicTree;
-import io.netty.channel.Channel;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,15 +24,15 @@ public final class SessionLifecycle {
     }
 
     /**
-     * The session's connection {@code ch} has closed. {@code will} is the will to publish, or null
+     * The session's connection {@code link} has closed. {@code will} is the will to publish, or null
      * when there is none or the client disconnected normally.
      */
-    public void connectionLost(Session s, Channel ch, LastWill will) {
-        if (s.channel() != ch || s.isDiscarded()) {
+    public void connectionLost(Session s, Link link, LastWill will) {
+        if (s.link() != link || s.isDiscarded()) {
             discard(s, will);
             return; // taken over meanwhile: the new connection owns what happens next
         }
-        for (Delivery d : s.detach(ch)) {
+        for (Delivery d : s.detach(link)) {
             // spec 4.8.2: a member that leaves passes unacknowledged shared messages on
             if (router.deliverShared(d.sharedGroup(), d.message(), s)) {
                 s.release(d);

@@ -13,6 +13,7 @@ public final class BrokerMetrics {
     private final LongAdder publishDropped = new LongAdder();
     private final AtomicInteger clientsConnected = new AtomicInteger();
     private final AtomicInteger clientsMaximum = new AtomicInteger();
+    private final AtomicInteger connectionsAsleep = new AtomicInteger();
 
     public void packetReceived(boolean publish) {
         packetsReceived.increment();
@@ -39,6 +40,20 @@ public final class BrokerMetrics {
 
     public void clientDisconnected() {
         clientsConnected.decrementAndGet();
+    }
+
+    /** An idle connection's channel was dropped; its socket sleeps. */
+    public void connectionSlept() {
+        connectionsAsleep.incrementAndGet();
+    }
+
+    public void connectionWoke() {
+        connectionsAsleep.decrementAndGet();
+    }
+
+    /** Connections whose sockets sleep without a channel now. */
+    public int connectionsAsleep() {
+        return connectionsAsleep.get();
     }
 
     public long uptimeSeconds() {

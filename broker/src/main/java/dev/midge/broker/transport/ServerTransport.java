@@ -30,7 +30,7 @@ public final class ServerTransport {
      * otherwise Netty gives every channel an allocator object of its own. One read per connection
      * per event, as Netty's allocators do by default, so a busy client cannot hold up its loop.
      */
-    private static final RecvByteBufAllocator RECEIVE_SIZING = new ReceiveSizing(1);
+    static final RecvByteBufAllocator RECEIVE_SIZING = new ReceiveSizing(1);
 
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;

@@ -87,6 +87,11 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
         this.version = version;
     }
 
+    /** Nothing half-read, nothing held back unflushed, not failed: the connection may change channels. */
+    public boolean idle() {
+        return !failed && !flushScheduled && flushesPending == 0 && actualReadableBytes() == 0;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {

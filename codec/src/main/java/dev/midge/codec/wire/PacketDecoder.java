@@ -45,6 +45,14 @@ public final class PacketDecoder {
         return new PacketDecoder(null, maxPacketSize, true);
     }
 
+    /**
+     * A broker's decoder for a connection whose CONNECT (for {@code version}) was read by an
+     * earlier decoder: a connection that goes on over a new channel.
+     */
+    public static PacketDecoder forServerAfterConnect(MqttVersion version, int maxPacketSize) {
+        return new PacketDecoder(version, maxPacketSize, true);
+    }
+
     /** A client's decoder for the version it asked for in its CONNECT. */
     public static PacketDecoder forClient(MqttVersion version, int maxPacketSize) {
         return new PacketDecoder(version, maxPacketSize, false);

@@ -1,0 +1,205 @@
+package dev.midge.broker.connection;
+
+import dev.midge.broker.BrokerContext;
+import dev.midge.broker.session.Link;
+import dev.midge.broker.transport.ParkedSocket;
+import dev.midge.codec.packet.MqttPacket;
+import dev.midge.codec.wire.MqttCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What carries a client connection: its Netty channel, or its bare socket while the connection
+ * sleeps. {@link MqttConnection} adds the MQTT; one object per connection, the session's
+ * {@link Link} from CONNACK to close.
+ * <p>
+ * A connection that stays quiet for a whole keep-alive period (no packet either way between two
+ * PINGREQs, or since CONNACK) goes to sleep when it is a plain TCP connection with nothing in
+ * progress: the loop deregisters the channel, the channel and its pipeline (~1.3 KB of heap) are
+ * dropped, and a {@link SleepingSocket} (~100 B) watches the socket and answers PINGREQs.
+ * Anything else (a packet from the client, a message for it, the keep-alive running out, a
+ * takeover, the socket closing) wakes it into a new channel on the same loop, which reads on
+ * where the sleeping socket stopped. Everything here runs on the connection's loop.
+ */
+abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Link {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLink.class);
+
+    private EventLoop loop;
+    /** Null while the connection sleeps (and once it was closed asleep). */
+    private Channel channel;
+    /** Null while awake. */
+    private SleepingSocket asleep;
+    /** No packet either way since the last PINGREQ (or since CONNACK). */
+    private boolean quietSincePing;
+    private boolean sleepAfterRead;
+
+    public abstract BrokerContext broker();
+
+    /** Something MQTT is under way (CONNECT, authentication, acknowledgements waiting for the store). */
+    abstract boolean busy();
+
+    /** Sets up the pipeline of a new channel for the woken socket, this handler last. */
+    abstract void rebuildPipeline(Channel ch);
+
+    /** The sleeping socket answered a PINGREQ. */
+    abstract void pingedAsleep();
+
+    /** The socket closed while asleep (the loop shut down). */
+    abstract void endedAsleep();
+
+    /** The first channel of the connection. */
+    final void bind(Channel ch) {
+        channel = ch;
+        loop = ch.eventLoop();
+    }
+
+    /** The connection's channel, woken first if it sleeps; null only once it was closed asleep. */
+    public final Channel channel() {
+        if (channel == null && asleep != null) {
+            wake(null);
+        }
+        return channel;
+    }
+
+    @Override
+    public final void write(MqttPacket packet) {
+        Channel ch = channel();
+        if (ch != null) {
+            quietSincePing = false;
+            ch.write(packet, ch.voidPromise());
+        }
+    }
+
+    @Override
+    public final void send(MqttPacket packet) {
+        Channel ch = channel();
+        if (ch != null) {
+            quietSincePing = false;
+            ch.writeAndFlush(packet, ch.voidPromise());
+        }
+    }
+
+    @Override
+    public final void flush() {
+        if (channel != null) {
+            channel.flush(); // a sleeping connection has written nothing since it fell asleep
+        }
+    }
+
+    @Override
+    public final boolean isWritable() {
+        return channel == null ? asleep != null : channel.isWritable();
+    }
+
+    @Override
+    public final boolean isOpen() {
+        return channel == null ? asleep != null : channel.isActive();
+    }
+
+    @Override
+    public final EventLoop eventLoop() {
+        return loop;
+    }
+
+    // ---- falling asleep ---------------------------------------------------------------------
+
+    /** CONNACK is out: the first quiet period starts. */
+    final void quietFromNow() {
+        quietSincePing = true;
+    }
+
+    /** A packet other than PINGREQ came. */
+    final void traffic() {
+        quietSincePing = false;
+    }
+
+    /** A PINGREQ came (and is answered): sleep after this read when the period since the last one was quiet. */
+    final void pinged() {
+        sleepAfterRead = quietSincePing && broker().config().sleepIdleConnections();
+        quietSincePing = true;
+    }
+
+    /** The read batch is over and its answers are flushed. */
+    final void afterRead() {
+        if (sleepAfterRead) {
+            sleepAfterRead = false;
+            sleep();
+        }
+    }
+
+    private void sleep() {
+        Channel ch = channel;
+        if (busy() || !ch.isActive() || !ch.config().isAutoRead() || !ParkedSocket.canPark(ch) || !quiet(ch)) {
+            return;
+        }
+        ch.config().setAutoRead(false);
+        ch.deregister().addListener(deregistered -> asleepOrBack(ch));
+    }
+
+    /** Nothing half-read, unflushed or unsent, nothing else in the pipeline (TLS, WebSocket). */
+    private boolean quiet(Channel ch) {
+        return quietSincePing && ch.pipeline().first() instanceof MqttCodec codec && codec.idle()
+                && ch.pipeline().last() == this && ch.unsafe().outboundBuffer() != null
+                && ch.unsafe().outboundBuffer().isEmpty();
+    }
+
+    /** The channel is off the loop: the socket sleeps, unless something was sent meanwhile. */
+    private void asleepOrBack(Channel ch) {
+        if (channel != ch || !ch.isOpen()) {
+            return; // closed meanwhile
+        }
+        if (!ch.isRegistered() && quiet(ch)) {
+            SleepingSocket socket = new SleepingSocket(ParkedSocket.descriptor(ch), this);
+            try {
+                socket.watch(loop);
+                channel = null;
+                asleep = socket;
+                broker().metrics().connectionSlept();
+                return;
+            } catch (Exception e) {
+                LOG.debug("Could not park a connection's socket", e);
+            }
+        }
+        ch.config().setAutoRead(true);
+        if (!ch.isRegistered()) {
+            loop.register(ch);
+        }
+    }
+
+    // ---- waking -----------------------------------------------------------------------------
+
+    /** Wakes the sleeping socket into a new channel; {@code arrived} (may be null) is what was read meanwhile. */
+    final void wake(ByteBuf arrived) {
+        SleepingSocket socket = asleep;
+        asleep = null;
+        broker().metrics().connectionWoke();
+        Channel ch = socket.wake();
+        channel = ch;
+        rebuildPipeline(ch);
+        if (!loop.register(ch).isSuccess()) {
+            // immediate on the loop's own thread; it fails only as the loop shuts down
+            channel = null;
+            ch.unsafe().closeForcibly();
+            if (arrived != null) {
+                arrived.release();
+            }
+            endedAsleep();
+            return;
+        }
+        if (arrived != null) {
+            ch.pipeline().fireChannelRead(arrived);
+            ch.pipeline().fireChannelReadComplete();
+        }
+    }
+
+    /** The loop closed the sleeping socket (it is shutting down). */
+    final void closedAsleep() {
+        asleep = null;
+        broker().metrics().connectionWoke();
+        endedAsleep();
+    }
+}

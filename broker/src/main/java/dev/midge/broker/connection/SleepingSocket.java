@@ -1,0 +1,48 @@
+package dev.midge.broker.connection;
+
+import dev.midge.broker.transport.ParkedSocket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * The socket of a sleeping MQTT connection (see {@link ConnectionLink}): a PINGREQ is answered
+ * here, straight on the socket; anything else, the end of the stream or an error wakes the
+ * connection, which gets what was read.
+ */
+final class SleepingSocket extends ParkedSocket {
+    private static final byte PINGREQ = (byte) 0xC0;
+    /** PINGRESP in every version: type 13, no flags, remaining length 0 (spec 3.13). */
+    private static final ByteBuf PINGRESP =
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0xD0).writeByte(0)).asReadOnly();
+
+    private final ConnectionLink connection;
+
+    SleepingSocket(int fd, ConnectionLink connection) {
+        super(fd);
+        this.connection = connection;
+    }
+
+    @Override
+    protected void arrived(ByteBuf bytes) {
+        if (bytes == null || bytes.readableBytes() != 2 || bytes.getByte(0) != PINGREQ || bytes.getByte(1) != 0) {
+            connection.wake(bytes);
+            return;
+        }
+        int written = writeNow(PINGRESP.duplicate());
+        if (written == 0) {
+            connection.wake(bytes); // the socket takes nothing now: the channel answers the ping
+            return;
+        }
+        bytes.release();
+        connection.pingedAsleep();
+        if (written < PINGRESP.readableBytes()) {
+            connection.wake(null);
+            connection.channel().writeAndFlush(PINGRESP.retainedSlice(written, PINGRESP.readableBytes() - written));
+        }
+    }
+
+    @Override
+    protected void closedByLoop() {
+        connection.closedAsleep();
+    }
+}

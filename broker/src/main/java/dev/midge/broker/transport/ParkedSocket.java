@@ -1,0 +1,134 @@
+package dev.midge.broker.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The socket of an idle connection, watched by its event loop without a Netty channel. A channel
+ * with its pipeline, config, outbound buffer and cached addresses is ~1.3 KB of heap per
+ * connection; a parked socket is this object and Netty's registration, ~100 B. The loop's epoll
+ * set watches it for input (level-triggered); what arrives goes to {@link #arrived}, where the
+ * owner decides whether to answer here or {@link #wake} the socket into a new channel on the same
+ * loop. No MQTT here. Owned by its loop: every method runs there.
+ */
+public abstract class ParkedSocket extends Socket implements EpollIoHandle {
+    /** A ping is 2 bytes; anything else wakes the socket, so one small read is enough. */
+    private static final int READ_AT_MOST = 1024;
+    private static final EpollIoOps READABLE = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP);
+
+    private IoRegistration registration;
+
+    protected ParkedSocket(int fd) {
+        super(fd);
+    }
+
+    /** Whether {@code ch}'s socket can be parked: an epoll channel, which has a descriptor to take. */
+    public static boolean canPark(Channel ch) {
+        return ch instanceof EpollSocketChannel && ch.eventLoop() instanceof IoEventLoop;
+    }
+
+    /** The descriptor of a channel that {@link #canPark} (deregistered by the caller, still open). */
+    public static int descriptor(Channel ch) {
+        return ((UnixChannel) ch).fd().intValue();
+    }
+
+    /** Starts watching the socket on {@code loop} (the caller's loop, so the registration is immediate). */
+    public final void watch(EventLoop loop) throws Exception {
+        assert loop.inEventLoop();
+        IoRegistration r = ((IoEventLoop) loop).register(this).getNow();
+        if (r == null) {
+            throw new IOException("the event loop did not take the parked socket");
+        }
+        registration = r;
+        r.submit(READABLE);
+    }
+
+    /**
+     * Stops watching and hands the socket over to a new channel, not yet registered: the caller
+     * sets up its pipeline and registers it with the same loop.
+     */
+    public final EpollSocketChannel wake() {
+        cancel();
+        EpollSocketChannel ch = new EpollSocketChannel(intValue());
+        ch.config().setRecvByteBufAllocator(ServerTransport.RECEIVE_SIZING);
+        return ch;
+    }
+
+    /** Writes what the socket takes of {@code bytes} now; how many (0 also when it failed: a woken channel meets the error). */
+    public final int writeNow(ByteBuf bytes) {
+        try {
+            ByteBuffer nio = bytes.nioBuffer();
+            return Math.max(0, write(nio, nio.position(), nio.limit()));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Bytes came ({@code bytes}, the caller's to release), or the socket reached its end or an
+     * error ({@code bytes} null; a channel woken now meets it again on its first read).
+     */
+    protected abstract void arrived(ByteBuf bytes);
+
+    /** The loop closed the socket while it was parked (the loop is shutting down). */
+    protected abstract void closedByLoop();
+
+    @Override
+    public final FileDescriptor fd() {
+        return this;
+    }
+
+    @Override
+    public final void handle(IoRegistration r, IoEvent event) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(READ_AT_MOST);
+        int n;
+        try {
+            ByteBuffer nio = buf.internalNioBuffer(0, READ_AT_MOST);
+            n = read(nio, nio.position(), nio.limit());
+        } catch (IOException e) {
+            n = -1;
+        }
+        if (n == 0) {
+            buf.release(); // nothing after all (the next readiness comes back here)
+            return;
+        }
+        if (n < 0) {
+            buf.release();
+            arrived(null);
+            return;
+        }
+        arrived(buf.writerIndex(n));
+    }
+
+    /** Netty closes every registered handle when the loop shuts down. */
+    @Override
+    public final void close() throws IOException {
+        boolean wasWatched = registration != null;
+        cancel();
+        super.close();
+        if (wasWatched) {
+            closedByLoop();
+        }
+    }
+
+    private void cancel() {
+        IoRegistration r = registration;
+        registration = null;
+        if (r != null) {
+            r.cancel();
+        }
+    }
+}
