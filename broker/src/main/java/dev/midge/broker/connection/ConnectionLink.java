@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Link {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLink.class);
+    /**
+     * How long after CONNACK a silent client is first looked at. Short, so that the channel of an
+     * idle client dies young (in a connect storm G1 collects every second or so); long enough for
+     * the SUBSCRIBE that most clients send at once, so they do not sleep and wake right away.
+     */
+    static final int FIRST_LOOK_MILLIS = 250;
 
     private EventLoop loop;
     /** Null while the connection sleeps (and once it was closed asleep). */
@@ -107,9 +113,21 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
 
     // ---- falling asleep ---------------------------------------------------------------------
 
-    /** CONNACK is out: the first quiet period starts. */
-    final void quietFromNow() {
+    /**
+     * CONNACK is out: the first quiet period starts. Returns after how many milliseconds to look
+     * again ({@link #sleepIfQuiet()}; 0 for never): a client that says nothing in its first moments
+     * (no SUBSCRIBE, no PUBLISH) sleeps then, before its channel outlives the young generation.
+     */
+    final int quietFromNow() {
         quietSincePing = true;
+        return broker().config().sleepIdleConnections() ? FIRST_LOOK_MILLIS : 0;
+    }
+
+    /** Sleeps if nothing went either way since CONNACK (or the last PINGREQ). */
+    final void sleepIfQuiet() {
+        if (channel != null && quietSincePing) {
+            sleep();
+        }
     }
 
     /** A packet other than PINGREQ came. */

@@ -16,6 +16,8 @@ abstract class KeepAliveTimer {
     private long lastReadNanos;
     /** Up to 65,535 s x 1.5 fits an int of milliseconds. */
     private int timeoutMillis;
+    /** Filed early for one {@link #quietCheck()} before the deadline. */
+    private boolean quietCheckDue;
 
     KeepAliveTimer(EventLoop loop) {
         this(KeepAliveWheel.of(loop));
@@ -28,14 +30,26 @@ abstract class KeepAliveTimer {
     /** The connection was silent for the whole timeout. */
     abstract void expired();
 
+    /** The moment asked for by {@link #afterConnect(int, int)} has come. */
+    void quietCheck() {
+    }
+
     /** A new connection has {@code seconds} to send its CONNECT. */
     final void untilConnect(int seconds) {
         restart((int) Math.min(Integer.MAX_VALUE, seconds * 1000L));
     }
 
-    /** CONNECT accepted: [MQTT-3.1.2-24] silence for one and a half keep-alive periods closes it; 0 never. */
-    final void afterConnect(int keepAliveSeconds) {
+    /**
+     * CONNECT accepted: [MQTT-3.1.2-24] silence for one and a half keep-alive periods closes it (0:
+     * never); and {@link #quietCheck()} once, {@code quietCheckMillis} from now (0: no check).
+     */
+    final void afterConnect(int keepAliveSeconds, int quietCheckMillis) {
         restart(keepAliveSeconds * 1500);
+        if (quietCheckMillis > 0) {
+            stop();
+            quietCheckDue = true;
+            wheel.file(this, lastReadNanos + quietCheckMillis * 1_000_000L);
+        }
     }
 
     /** Starts over with {@code timeoutMillis} of allowed silence from now; 0 never times out. */
@@ -54,6 +68,7 @@ abstract class KeepAliveTimer {
     }
 
     final void stop() {
+        quietCheckDue = false;
         if (next != null) {
             wheel.unfile(this);
         }
@@ -61,9 +76,15 @@ abstract class KeepAliveTimer {
 
     /** Called by the wheel when this timer's slot comes up (it is no longer filed then). */
     final void check(long now) {
-        if (now - deadline() >= 0) {
+        if (timeoutMillis > 0 && now - deadline() >= 0) {
             expired();
-        } else {
+            return;
+        }
+        if (quietCheckDue) {
+            quietCheckDue = false;
+            quietCheck();
+        }
+        if (timeoutMillis > 0 && next == null) {
             wheel.file(this, deadline());
         }
     }

@@ -193,6 +193,11 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
             void expired() {
                 silentTooLong();
             }
+
+            @Override
+            void quietCheck() {
+                sleepIfQuiet();
+            }
         };
         keepAlive.untilConnect(broker.config().connectTimeoutSeconds());
         if (broker.log().enabled()) {
@@ -283,10 +288,9 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         }
         this.will = lastWill;
         broker.metrics().clientConnected();
-        channel().write(connack);
+        write(connack);
         bound.attach(peer);
-        quietFromNow();
-        keepAlive.afterConnect(keepAliveSeconds);
+        keepAlive.afterConnect(keepAliveSeconds, quietFromNow());
         if (broker.log().enabled()) {
             broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
                     version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,

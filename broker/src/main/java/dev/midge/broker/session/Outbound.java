@@ -105,15 +105,17 @@ final class Outbound {
     void attach(Peer p) {
         this.peer = p;
         aliases = null;
-        List<MqttPacket> resend = new ArrayList<>(inflight.size());
-        // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
-        inflight.forEach(f -> resend.add(f.released ? Pubrel.of(f.publish.packetId()) : withAlias(f.publish.withDup())));
-        Link link = p.link();
-        // behind every write-ahead still on its way to disk, like the first transmissions
-        store.afterDurable(link.eventLoop(), Store.OUTBOUND_FLOW, () -> {
-            resend.forEach(link::write);
-            link.flush();
-        });
+        if (inflight.size() > 0) {
+            List<MqttPacket> resend = new ArrayList<>(inflight.size());
+            // [MQTT-4.4.0-1] resend unacknowledged PUBLISH packets with DUP set, and PUBRELs, in order
+            inflight.forEach(f -> resend.add(f.released ? Pubrel.of(f.publish.packetId()) : withAlias(f.publish.withDup())));
+            Link link = p.link();
+            // behind every write-ahead still on its way to disk, like the first transmissions
+            store.afterDurable(link.eventLoop(), Store.OUTBOUND_FLOW, () -> {
+                resend.forEach(link::write);
+                link.flush();
+            });
+        }
         drain();
     }
 

@@ -31,6 +31,11 @@ class KeepAliveWheelTest {
             void expired() {
                 expired.add(name);
             }
+
+            @Override
+            void quietCheck() {
+                expired.add(name + " looked at");
+            }
         };
     }
 
@@ -51,6 +56,39 @@ class KeepAliveWheelTest {
         assertThat(wheel.size()).isZero();
         at(5000);
         assertThat(expired).containsExactly("a");
+    }
+
+    @Test
+    void afterConnect_looksOnceAtTheQuietCheck_thenExpiresAtTheKeepAliveDeadline() {
+        timer("a").afterConnect(2, 250);
+        at(249);
+        assertThat(expired).isEmpty();
+        at(350); // at most one tick late
+        assertThat(expired).containsExactly("a looked at");
+        assertThat(wheel.size()).as("filed again for the keep-alive").isEqualTo(1);
+        at(2999);
+        assertThat(expired).containsExactly("a looked at");
+        at(3100);
+        assertThat(expired).containsExactly("a looked at", "a");
+    }
+
+    @Test
+    void afterConnect_withoutKeepAlive_looksOnce_andNeverExpires() {
+        timer("a").afterConnect(0, 250);
+        at(400);
+        assertThat(expired).containsExactly("a looked at");
+        assertThat(wheel.size()).isZero();
+        at(1_000_000);
+        assertThat(expired).containsExactly("a looked at");
+    }
+
+    @Test
+    void stop_cancelsTheQuietCheck() {
+        KeepAliveTimer t = timer("a");
+        t.afterConnect(2, 250);
+        t.stop();
+        at(5000);
+        assertThat(expired).isEmpty();
     }
 
     @Test
