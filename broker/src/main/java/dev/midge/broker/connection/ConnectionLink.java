@@ -7,8 +7,10 @@ import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.wire.MqttCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     static final int FIRST_LOOK_MILLIS = 250;
 
     private EventLoop loop;
+    /** The connect timeout, then the keep-alive; also the first look at a quiet client. */
+    private KeepAliveTimer keepAlive;
     /** Null while the connection sleeps (and once it was closed asleep). */
     private Channel channel;
     /** Null while awake. */
@@ -51,16 +55,63 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     /** Sets up the pipeline of a new channel for the woken socket, this handler last. */
     abstract void rebuildPipeline(Channel ch);
 
-    /** The sleeping socket answered a PINGREQ. */
-    abstract void pingedAsleep();
+    /** Counts a PINGREQ the sleeping socket answered (and its PINGRESP). */
+    abstract void countPing();
 
-    /** The socket closed while asleep (the loop shut down). */
+    /** No CONNECT in time, or the keep-alive ran out. */
+    abstract void silentTooLong();
+
+    /** The socket closed while asleep (the loop shut down), or could not be woken: count it closed, end the connection. */
     abstract void endedAsleep();
 
-    /** The first channel of the connection. */
-    final void bind(Channel ch) {
+    /** The connection is over: the session learns it. */
+    abstract void ended();
+
+    /** The first channel of the connection, which has {@code connectTimeoutSeconds} to send CONNECT. */
+    final void bind(Channel ch, int connectTimeoutSeconds) {
         channel = ch;
         loop = ch.eventLoop();
+        keepAlive = new KeepAliveTimer(loop) {
+            @Override
+            void expired() {
+                silentTooLong();
+            }
+
+            @Override
+            void quietCheck() {
+                sleepIfQuiet();
+            }
+        };
+        keepAlive.untilConnect(connectTimeoutSeconds);
+    }
+
+    /** Whether {@link #bind} has run: a later channel is the woken socket's. */
+    final boolean bound() {
+        return keepAlive != null;
+    }
+
+    /** CONNACK is out: the keep-alive starts, and the first quiet period. */
+    final void connected(int keepAliveSeconds) {
+        keepAlive.afterConnect(keepAliveSeconds, quietFromNow());
+    }
+
+    final void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
+    }
+
+    @Override
+    public final void channelReadComplete(ChannelHandlerContext ctx) {
+        keepAlive.read(); // once per read batch, as Netty's IdleStateHandler does
+        ctx.fireChannelReadComplete();
+        afterRead(); // the codec above has flushed this batch's answers
+    }
+
+    /** The sleeping socket answered a PINGREQ. */
+    final void pingedAsleep() {
+        keepAlive.read();
+        countPing();
     }
 
     /** The connection's channel, woken first if it sleeps; null only once it was closed asleep. */
@@ -69,6 +120,13 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
             wake(null);
         }
         return channel;
+    }
+
+    /** The peer as Mosquitto prints it: {@code 127.0.0.1:54321}. */
+    public final String remoteAddress() {
+        Channel ch = channel();
+        Object address = ch == null ? null : ch.remoteAddress();
+        return address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(address);
     }
 
     @Override
@@ -114,17 +172,17 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     // ---- falling asleep ---------------------------------------------------------------------
 
     /**
-     * CONNACK is out: the first quiet period starts. Returns after how many milliseconds to look
-     * again ({@link #sleepIfQuiet()}; 0 for never): a client that says nothing in its first moments
+     * The first quiet period starts. Returns after how many milliseconds to look again
+     * ({@link #sleepIfQuiet()}; 0 for never): a client that says nothing in its first moments
      * (no SUBSCRIBE, no PUBLISH) sleeps then, before its channel outlives the young generation.
      */
-    final int quietFromNow() {
+    private int quietFromNow() {
         quietSincePing = true;
         return broker().config().sleepIdleConnections() ? FIRST_LOOK_MILLIS : 0;
     }
 
     /** Sleeps if nothing went either way since CONNACK (or the last PINGREQ). */
-    final void sleepIfQuiet() {
+    private void sleepIfQuiet() {
         if (channel != null && quietSincePing) {
             sleep();
         }
@@ -142,7 +200,7 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     }
 
     /** The read batch is over and its answers are flushed. */
-    final void afterRead() {
+    private void afterRead() {
         if (sleepAfterRead) {
             sleepAfterRead = false;
             sleep();
@@ -206,6 +264,16 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
                 arrived.release();
             }
             endedAsleep();
+            return;
+        }
+        if (!ch.isActive()) {
+            // an error was pending on the socket (Netty's channel checks SO_ERROR): it never became
+            // active, so no channelInactive will come either
+            if (arrived != null) {
+                arrived.release();
+            }
+            ch.close(); // counted closed through the close future
+            ended();
             return;
         }
         if (arrived != null) {

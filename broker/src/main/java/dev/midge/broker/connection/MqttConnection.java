@@ -36,15 +36,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DecoderException;
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one MQTT handler of a client connection: the CONNECT gate, dispatch of every later packet
@@ -56,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 public final class MqttConnection extends ConnectionLink implements Store.Waiter {
-    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final VarHandle SYNC_ROUND;
 
     static {
@@ -85,7 +79,6 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
     private AuthInbound.Flow authFlow;
     /** PUBACKs / PUBRECs waiting for the store: while there are any, later ones queue behind them. */
     private int acksAwaitingStore;
-    private KeepAliveTimer keepAlive;
     /** The store writer's mark of the last gathering round it counted this client in (set from two threads). */
     @SuppressWarnings("unused") // through SYNC_ROUND
     private volatile Object syncRound;
@@ -173,33 +166,14 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         return problemInformation;
     }
 
-    /** The peer as Mosquitto prints it: {@code 127.0.0.1:54321}. */
-    public String remoteAddress() {
-        Channel ch = channel();
-        Object address = ch == null ? null : ch.remoteAddress();
-        return address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(address);
-    }
-
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (keepAlive != null) {
+        if (bound()) {
             ctx.fireChannelActive(); // a new channel for the woken socket: the connection goes on
             return;
         }
         Channel channel = ctx.channel();
-        bind(channel);
-        keepAlive = new KeepAliveTimer(channel.eventLoop()) {
-            @Override
-            void expired() {
-                silentTooLong();
-            }
-
-            @Override
-            void quietCheck() {
-                sleepIfQuiet();
-            }
-        };
-        keepAlive.untilConnect(broker.config().connectTimeoutSeconds());
+        bind(channel, broker.config().connectTimeoutSeconds());
         if (broker.log().enabled()) {
             Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
             broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
@@ -214,7 +188,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
             if (pending == null) {
                 dispatch(packet);
             } else if (authFlow != null && authFlow.atConnect()) {
-                duringConnectAuthentication(packet);
+                AuthInbound.duringConnect(this, packet);
             } else {
                 pending.add(packet);
             }
@@ -242,18 +216,6 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
             case AUTH -> AuthInbound.handle(this, (Auth) packet);
             // The decoder refuses server-to-client packets and AUTH before MQTT 5.
             default -> disconnect(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
-        }
-    }
-
-    /** Before CONNACK only AUTH and DISCONNECT may come (spec 4.12). */
-    private void duringConnectAuthentication(MqttPacket packet) {
-        switch (packet.type()) {
-            case AUTH -> AuthInbound.handle(this, (Auth) packet);
-            case DISCONNECT -> channel().close();
-            default -> {
-                broker.log().event("Client {} sent {} during authentication; closing.", clientId, packet.type());
-                channel().close();
-            }
         }
     }
 
@@ -290,7 +252,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         broker.metrics().clientConnected();
         write(connack);
         bound.attach(peer);
-        keepAlive.afterConnect(keepAliveSeconds, quietFromNow());
+        connected(keepAliveSeconds);
         if (broker.log().enabled()) {
             broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
                     version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
@@ -350,28 +312,16 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof MalformedPacketException e) {
-            if (!connectSeen && e.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-                // [MQTT-3.1.2-2] CONNACK 0x01 in 3.1.1 framing, then close
-                refuse(new Connack(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, Properties.EMPTY),
-                        e.getMessage());
-            } else {
-                disconnect(e.reasonCode(), "malformed packet: " + e.getMessage());
-            }
-        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
-            broker.log().event("TLS error from {}, closing: {}", remoteAddress(), tls.getMessage());
-            ctx.close();
-        } else if (cause instanceof IOException) {
-            broker.log().event("Socket error on client {}, disconnecting: {}", clientId, cause.getMessage());
-            ctx.close();
-        } else {
-            LOG.warn("Unexpected error on client {} ({}), disconnecting", clientId, remoteAddress(), cause);
-            ctx.close();
-        }
+        ConnectionFaults.caught(this, ctx, cause);
     }
 
-    /** Called by the {@link KeepAliveTimer}: no CONNECT in time, or the keep-alive ran out. */
-    private void silentTooLong() {
+    /** Whether a CONNECT was read (the answer to a bad protocol version depends on it). */
+    boolean connectSeen() {
+        return connectSeen;
+    }
+
+    @Override
+    void silentTooLong() {
         if (!isOpen()) {
             return; // closing already
         }
@@ -381,13 +331,6 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         } else {
             disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        keepAlive.read(); // once per read batch, as Netty's IdleStateHandler does
-        ctx.fireChannelReadComplete();
-        afterRead(); // the codec above has flushed this batch's answers
     }
 
     @Override
@@ -401,8 +344,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
     }
 
     @Override
-    void pingedAsleep() {
-        keepAlive.read();
+    void countPing() {
         pipelines.counter().received(Pingreq.INSTANCE);
         pipelines.counter().sent(Pingresp.INSTANCE);
     }
@@ -410,6 +352,11 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
     @Override
     void endedAsleep() {
         listener().closed();
+        connectionEnded();
+    }
+
+    @Override
+    void ended() {
         connectionEnded();
     }
 
@@ -429,9 +376,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
 
     /** The socket is closed: the session learns it on its owner loop. */
     private void connectionEnded() {
-        if (keepAlive != null) {
-            keepAlive.stop();
-        }
+        stopKeepAlive();
         if (session != null && pending == null) {
             broker.metrics().clientDisconnected();
             Session s = session;

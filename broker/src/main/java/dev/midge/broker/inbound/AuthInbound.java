@@ -4,6 +4,7 @@ import dev.midge.broker.auth.EnhancedAuthenticator;
 import dev.midge.broker.auth.EnhancedAuthenticator.Step;
 import dev.midge.broker.connection.MqttConnection;
 import dev.midge.codec.packet.Auth;
+import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.packet.Properties;
 import dev.midge.codec.packet.Property;
 import dev.midge.codec.packet.ReasonCode;
@@ -55,6 +56,19 @@ public final class AuthInbound {
     }
 
     /** An AUTH packet from the client: the next step of an exchange, or a re-authentication. */
+    /** Before CONNACK only AUTH and DISCONNECT may come (spec 4.12). */
+    public static void duringConnect(MqttConnection conn, MqttPacket packet) {
+        switch (packet.type()) {
+            case AUTH -> handle(conn, (Auth) packet);
+            case DISCONNECT -> conn.channel().close();
+            default -> {
+                conn.broker().log().event("Client {} sent {} during authentication; closing.", conn.clientId(),
+                        packet.type());
+                conn.channel().close();
+            }
+        }
+    }
+
     public static void handle(MqttConnection conn, Auth auth) {
         String method = auth.properties().string(Property.AUTHENTICATION_METHOD);
         if (conn.authenticationMethod() == null || !conn.authenticationMethod().equals(method)) {

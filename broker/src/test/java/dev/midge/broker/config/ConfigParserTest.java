@@ -161,4 +161,11 @@ class ConfigParserTest {
                 .hasMessageContaining(":2: persistence_sync_gather 101 is out of range");
         assertThatThrownBy(() -> parse("persistence_sync sometimes\n")).hasMessageContaining(":1: persistence_sync takes");
     }
+
+    @Test
+    void sleepIdleConnections_onByDefault_offWhenSaid() throws Exception {
+        assertThat(parse("listener 1884\n").sleepIdleConnections()).isTrue();
+        assertThat(parse("sleep_idle_connections false\n").sleepIdleConnections()).isFalse();
+        assertThatThrownBy(() -> parse("\n\nsleep_idle_connections maybe\n")).hasMessageContaining(":3:");
+    }
 }
