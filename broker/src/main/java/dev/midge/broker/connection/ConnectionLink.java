@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A connection that stays quiet for a whole keep-alive period (no packet either way between two
  * PINGREQs, or since CONNACK) goes to sleep when it is a plain TCP connection with nothing in
- * progress: the loop deregisters the channel, the channel and its pipeline (~1.3 KB of heap) are
+ * progress: the loop deregisters the channel, the channel and its pipeline (~1.2 KB of heap) are
  * dropped, and a {@link SleepingSocket} (~100 B) watches the socket and answers PINGREQs.
  * Anything else (a packet from the client, a message for it, the keep-alive running out, a
  * takeover, the socket closing) wakes it into a new channel on the same loop, which reads on

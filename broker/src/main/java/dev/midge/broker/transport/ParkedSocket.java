@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The socket of an idle connection, watched by its event loop without a Netty channel. A channel
- * with its pipeline, config, outbound buffer and cached addresses is ~1.3 KB of heap per
+ * with its pipeline, config, outbound buffer and cached addresses is ~1.2 KB of heap per
  * connection; a parked socket is this object and Netty's registration, ~100 B. The loop's epoll
  * set watches it for input (level-triggered); what arrives goes to {@link #arrived}, where the
  * owner decides whether to answer here or {@link #wake} the socket into a new channel on the same

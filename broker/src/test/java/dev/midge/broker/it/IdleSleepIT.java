@@ -109,7 +109,7 @@ class IdleSleepIT {
     }
 
     @Test
-    void sleepingSubscriber_getsQos1AndQos0InOrder() throws Exception {
+    void sleepingSubscriber_getsQos0To2_qos1InOrder() throws Exception {
         Mqtt3BlockingClient sub = hive("sleeper", false);
         sub.subscribeWith().topicFilter("s/#").qos(MqttQos.AT_LEAST_ONCE).send();
         sub.disconnect();
@@ -122,9 +122,13 @@ class IdleSleepIT {
             pub.publishWith().topic("s/2").qos(MqttQos.AT_MOST_ONCE).payload("two".getBytes()).send();
             pub.publishWith().topic("s/3").qos(MqttQos.EXACTLY_ONCE).payload("three".getBytes()).send();
 
-            assertThat(text(receive(publishes))).isEqualTo("one");
-            assertThat(text(receive(publishes))).isEqualTo("two");
-            assertThat(text(receive(publishes))).isEqualTo("three");
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                got.add(text(receive(publishes)));
+            }
+            // the HiveMQ client hands QoS 0 messages on apart from QoS 1 ones: order holds per QoS
+            assertThat(got).containsExactlyInAnyOrder("one", "two", "three");
+            assertThat(got.indexOf("one")).isLessThan(got.indexOf("three"));
         }
     }
 
