@@ -240,10 +240,10 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
                 LOG.debug("Could not park a connection's socket", e);
             }
         }
-        ch.config().setAutoRead(true);
         if (!ch.isRegistered()) {
-            loop.register(ch);
+            loop.register(ch); // immediate here, so reading resumes on a registered channel
         }
+        ch.config().setAutoRead(true);
     }
 
     // ---- waking -----------------------------------------------------------------------------
