@@ -31,8 +31,9 @@ import java.util.List;
  *                            for the other clients that waited lately (0: never)
  * @param persistenceMemoryBytes RocksDB block cache and write buffers together
  * @param scramCredentialsFile SCRAM users for enhanced authentication, or null
- * @param sleepIdleConnections drop the channel of a plain TCP connection that stays quiet for a
- *                            whole keep-alive period; its socket sleeps until something happens
+ * @param sleepIdleConnections drop the channel of a plain TCP connection that stays quiet (250 ms
+ *                            after CONNACK, or a whole keep-alive period); its socket sleeps until
+ *                            something happens
  * @param verbose             log every connect, subscribe and disconnect
  * @param logDestinations     log_dest lines: "stdout", "stderr" or "file PATH" (empty: stderr)
  * @param logTypes            log_type values (empty: Mosquitto's error, warning, notice, information)
@@ -46,7 +47,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
                            int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
                            boolean persistence, Path persistenceLocation, long persistenceSyncMillis,
                            long persistenceGatherMillis, long persistenceMemoryBytes, Path scramCredentialsFile,
-                           boolean sleepIdleConnections, boolean verbose, List<String> logDestinations, List<String> logTypes, Path pidFile,
+                           boolean sleepIdleConnections, boolean verbose, List<String> logDestinations,
+                           List<String> logTypes, Path pidFile,
                            List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
     /** The largest packet MQTT can express: 1 byte header + 4 bytes length + 268,435,455. */
@@ -326,7 +328,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
             return new BrokerConfig(effective, localOnly, global, maxInflightMessages, maxQueuedMessages,
                     maxQueuedBytes, messageMemoryLimit, maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
                     maxQos, retainAvailable, connectTimeoutSeconds, persistence, persistenceLocation,
-                    persistenceSyncMillis, persistenceGatherMillis, persistenceMemoryBytes, scramCredentialsFile, sleepIdleConnections, verbose, logDestinations,
+                    persistenceSyncMillis, persistenceGatherMillis, persistenceMemoryBytes, scramCredentialsFile,
+                    sleepIdleConnections, verbose, logDestinations,
                     logTypes, pidFile, warnings);
         }
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /** How a connection ends on an error: what the client is told, what is logged and where. */
 final class ConnectionFaults {
+    /** Under MqttConnection's name, where these warnings were logged before they moved here. */
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private ConnectionFaults() {

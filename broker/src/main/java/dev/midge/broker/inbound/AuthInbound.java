@@ -55,7 +55,6 @@ public final class AuthInbound {
         advance(conn, flow, data);
     }
 
-    /** An AUTH packet from the client: the next step of an exchange, or a re-authentication. */
     /** Before CONNACK only AUTH and DISCONNECT may come (spec 4.12). */
     public static void duringConnect(MqttConnection conn, MqttPacket packet) {
         switch (packet.type()) {
@@ -69,6 +68,7 @@ public final class AuthInbound {
         }
     }
 
+    /** An AUTH packet from the client: the next step of an exchange, or a re-authentication. */
     public static void handle(MqttConnection conn, Auth auth) {
         String method = auth.properties().string(Property.AUTHENTICATION_METHOD);
         if (conn.authenticationMethod() == null || !conn.authenticationMethod().equals(method)) {

@@ -70,6 +70,13 @@ class IdleSleepIT {
         return c;
     }
 
+    /** A HiveMQ client that subscribes to will/# and hands on what it gets. */
+    private Mqtt3BlockingClient.Mqtt3Publishes willWatcher() {
+        Mqtt3BlockingClient heir = hive("heir", true);
+        heir.subscribeWith().topicFilter("will/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        return heir.publishes(MqttGlobalPublishFilter.ALL);
+    }
+
     private static String text(Mqtt3Publish p) {
         return new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8);
     }
@@ -155,9 +162,7 @@ class IdleSleepIT {
 
     @Test
     void sleepingClient_silentPastItsKeepAlive_isClosed_andItsWillGoesOut() throws Exception {
-        Mqtt3BlockingClient sub = hive("heir", true);
-        sub.subscribeWith().topicFilter("will/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = willWatcher();
              RawClient c = new RawClient(broker.port())) {
             c.connect(connect(MqttVersion.MQTT_3_1_1, "mute", 2, will("will/mute", "timed out")));
             awaitAsleep(1);
@@ -169,9 +174,7 @@ class IdleSleepIT {
 
     @Test
     void sleepingClient_droppingItsSocket_hasItsWillPublished() throws Exception {
-        Mqtt3BlockingClient sub = hive("heir", true);
-        sub.subscribeWith().topicFilter("will/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = willWatcher()) {
             RawClient c = new RawClient(broker.port());
             c.connect(connect(MqttVersion.MQTT_3_1_1, "crashy", 60, will("will/crashy", "lost")));
             awaitAsleep(1);
@@ -183,9 +186,7 @@ class IdleSleepIT {
 
     @Test
     void sleepingClient_disconnectingNormally_hasItsWillDiscarded() throws Exception {
-        Mqtt3BlockingClient sub = hive("heir", true);
-        sub.subscribeWith().topicFilter("will/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = willWatcher();
              RawClient c = new RawClient(broker.port())) {
             c.connect(connect(MqttVersion.MQTT_3_1_1, "polite", 60, will("will/polite", "must not appear")));
             awaitAsleep(1);
