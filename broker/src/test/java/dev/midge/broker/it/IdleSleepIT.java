@@ -116,6 +116,23 @@ class IdleSleepIT {
     }
 
     @Test
+    void busyClient_sleepsOnlyAfterAKeepAlivePeriodOfPingsAlone() throws Exception {
+        try (RawClient c = new RawClient(broker.port())) {
+            c.connect("busy", true);
+            c.subscribe(1, "b/#", Qos.AT_LEAST_ONCE); // says something within 250 ms of CONNACK
+            Thread.sleep(500);
+            assertThat(asleep()).isZero();
+            c.send(Pingreq.INSTANCE); // the period since CONNACK had a SUBSCRIBE: stays awake
+            c.receive(Pingresp.class);
+            Thread.sleep(300);
+            assertThat(asleep()).isZero();
+            c.send(Pingreq.INSTANCE); // nothing but this ping since the last one: sleeps
+            c.receive(Pingresp.class);
+            awaitAsleep(1);
+        }
+    }
+
+    @Test
     void sleepingSubscriber_getsQos0To2_qos1InOrder() throws Exception {
         Mqtt3BlockingClient sub = hive("sleeper", false);
         sub.subscribeWith().topicFilter("s/#").qos(MqttQos.AT_LEAST_ONCE).send();

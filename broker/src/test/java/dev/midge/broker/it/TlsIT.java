@@ -150,6 +150,27 @@ class TlsIT {
     }
 
     @Test
+    void idleTlsConnection_keepsItsChannel_andStillGetsMessages() throws Exception {
+        serverCertificate("localhost");
+        broker = TestBroker.start(b -> {
+            b.currentListener().tls(certFile, keyFile);
+            return b;
+        });
+        Mqtt5BlockingClient sub = tlsClient("tls-idle", null);
+        sub.connect();
+        try (var in = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("idle/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt5BlockingClient quiet = tlsClient("tls-quiet", null);
+            quiet.connect();
+            Thread.sleep(600); // past the first look after CONNACK, when a plain TCP client sleeps
+            // the TLS session's state lives in the pipeline: such a connection never sleeps
+            assertThat(broker.broker.context().metrics().connectionsAsleep()).isZero();
+            quiet.publishWith().topic("idle/a").qos(MqttQos.AT_LEAST_ONCE).payload("still here".getBytes()).send();
+            assertThat(receive(in)).contains("still here");
+        }
+    }
+
+    @Test
     void mutualTls_identityAsUsername_drivesTheAcl_andTheCrlRevokes() throws Exception {
         serverCertificate("localhost");
         TestCertificates.Issued device = ca.issue("CN=device-1,O=Fleet", false);
