@@ -229,9 +229,13 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         }
         int aliases = version.isV5() ? broker.config().maxTopicAlias() : 0;
         topicAliases = aliases == 0 ? InboundTopicAliases.NONE : new InboundTopicAliases(aliases);
-        pending = new ArrayDeque<>(1); // reads stop meanwhile: rarely more than one packet waits
-        channel().config().setAutoRead(false);
+        pending = new ArrayDeque<>(1); // rarely more than one packet waits
         ConnectInbound.handle(this, connect);
+        if (pending != null && authFlow == null && channel().isActive()) {
+            // Settled elsewhere (a password check, the store, a takeover): reads stop meanwhile.
+            // A CONNECT settled at once does not touch the socket's epoll interest twice.
+            channel().config().setAutoRead(false);
+        }
     }
 
     /**
