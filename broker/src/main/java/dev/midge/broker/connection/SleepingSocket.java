@@ -3,6 +3,7 @@ package dev.midge.broker.connection;
 import dev.midge.broker.transport.ParkedSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 
 /**
  * The socket of a sleeping MQTT connection (see {@link ConnectionLink}): a PINGREQ is answered
@@ -36,8 +37,10 @@ final class SleepingSocket extends ParkedSocket {
         bytes.release();
         connection.pingedAsleep();
         if (written < PINGRESP.readableBytes()) {
-            connection.wake(null);
-            connection.channel().writeAndFlush(PINGRESP.retainedSlice(written, PINGRESP.readableBytes() - written));
+            Channel ch = connection.channel(); // wakes it; null only if the loop is shutting down
+            if (ch != null) {
+                ch.writeAndFlush(PINGRESP.retainedSlice(written, PINGRESP.readableBytes() - written));
+            }
         }
     }
 

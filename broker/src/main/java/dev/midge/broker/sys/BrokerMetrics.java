@@ -47,6 +47,7 @@ public final class BrokerMetrics {
         connectionsAsleep.incrementAndGet();
     }
 
+    /** A sleeping connection woke into a channel, or was closed asleep. */
     public void connectionWoke() {
         connectionsAsleep.decrementAndGet();
     }
