@@ -14,7 +14,7 @@ final class SleepingSocket extends ParkedSocket {
     private static final byte PINGREQ = (byte) 0xC0;
     /** PINGRESP in every version: type 13, no flags, remaining length 0 (spec 3.13). */
     private static final ByteBuf PINGRESP =
-            Unpooled.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0xD0).writeByte(0)).asReadOnly();
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0xD0).writeByte(0)); // never written to
 
     private final ConnectionLink connection;
 
@@ -26,15 +26,14 @@ final class SleepingSocket extends ParkedSocket {
     @Override
     protected void arrived(ByteBuf bytes) {
         if (bytes == null || bytes.readableBytes() != 2 || bytes.getByte(0) != PINGREQ || bytes.getByte(1) != 0) {
-            connection.wake(bytes);
+            connection.wake(bytes == null ? null : keep(bytes));
             return;
         }
-        int written = writeNow(PINGRESP.duplicate());
+        int written = writeNow(PINGRESP);
         if (written == 0) {
-            connection.wake(bytes); // the socket takes nothing now: the channel answers the ping
+            connection.wake(keep(bytes)); // the socket takes nothing now: the channel answers the ping
             return;
         }
-        bytes.release();
         connection.pingedAsleep();
         if (written < PINGRESP.readableBytes()) {
             Channel ch = connection.channel(); // wakes it; null only if the loop is shutting down

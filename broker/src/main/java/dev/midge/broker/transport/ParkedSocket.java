@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -28,6 +29,21 @@ public abstract class ParkedSocket extends Socket implements EpollIoHandle {
     /** A ping is 2 bytes; anything else wakes the socket, so one small read is enough. */
     private static final int READ_AT_MOST = 1024;
     private static final EpollIoOps READABLE = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP);
+    /**
+     * Each loop reads its parked sockets into one buffer of its own: a ping answered asleep
+     * leaves no garbage (19,000 sleeping clients ping ~4,000 times a second at a 5 s keep-alive).
+     */
+    private static final FastThreadLocal<ByteBuf> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+            return ByteBufAllocator.DEFAULT.directBuffer(READ_AT_MOST, READ_AT_MOST);
+        }
+
+        @Override
+        protected void onRemoval(ByteBuf buf) {
+            buf.release();
+        }
+    };
 
     private IoRegistration registration;
 
@@ -67,9 +83,15 @@ public abstract class ParkedSocket extends Socket implements EpollIoHandle {
         return ch;
     }
 
-    /** Writes what the socket takes of {@code bytes} now; how many (0 also when it failed: a woken channel meets the error). */
+    /**
+     * Writes what the socket takes of {@code bytes} now, leaving its indices alone; how many (0
+     * also when it failed: a woken channel meets the error).
+     */
     public final int writeNow(ByteBuf bytes) {
         try {
+            if (bytes.hasMemoryAddress()) {
+                return Math.max(0, writeAddress(bytes.memoryAddress(), bytes.readerIndex(), bytes.writerIndex()));
+            }
             ByteBuffer nio = bytes.nioBuffer();
             return Math.max(0, write(nio, nio.position(), nio.limit()));
         } catch (IOException e) {
@@ -77,9 +99,16 @@ public abstract class ParkedSocket extends Socket implements EpollIoHandle {
         }
     }
 
+    /** A copy of what {@link #arrived} was given, for the caller to keep (and release). */
+    protected static ByteBuf keep(ByteBuf arrived) {
+        return ByteBufAllocator.DEFAULT.directBuffer(arrived.readableBytes()).writeBytes(arrived, arrived.readerIndex(),
+                arrived.readableBytes());
+    }
+
     /**
-     * Bytes came ({@code bytes}, the caller's to release), or the socket reached its end or an
-     * error ({@code bytes} null; a channel woken now meets it again on its first read).
+     * Bytes came ({@code bytes}: the loop's read buffer, valid during this call only; {@link #keep}
+     * copies it), or the socket reached its end or an error ({@code bytes} null; a channel woken
+     * now meets it again on its first read).
      */
     protected abstract void arrived(ByteBuf bytes);
 
@@ -93,24 +122,22 @@ public abstract class ParkedSocket extends Socket implements EpollIoHandle {
 
     @Override
     public final void handle(IoRegistration r, IoEvent event) {
-        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(READ_AT_MOST);
+        ByteBuf buf = SCRATCH.get().clear();
         int n;
         try {
-            ByteBuffer nio = buf.internalNioBuffer(0, READ_AT_MOST);
-            n = read(nio, nio.position(), nio.limit());
+            if (buf.hasMemoryAddress()) {
+                n = readAddress(buf.memoryAddress(), 0, READ_AT_MOST);
+            } else {
+                ByteBuffer nio = buf.internalNioBuffer(0, READ_AT_MOST);
+                n = read(nio, nio.position(), nio.limit());
+            }
         } catch (IOException e) {
             n = -1;
         }
         if (n == 0) {
-            buf.release(); // nothing after all (the next readiness comes back here)
-            return;
+            return; // nothing after all (the next readiness comes back here)
         }
-        if (n < 0) {
-            buf.release();
-            arrived(null);
-            return;
-        }
-        arrived(buf.writerIndex(n));
+        arrived(n < 0 ? null : buf.writerIndex(n));
     }
 
     /** Netty closes every registered handle when the loop shuts down. */
