@@ -13,8 +13,11 @@ import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.packet.Pingreq;
 import dev.midge.codec.packet.Pingresp;
 import dev.midge.codec.packet.Properties;
+import dev.midge.codec.packet.Puback;
+import dev.midge.codec.packet.Publish;
 import dev.midge.codec.packet.Qos;
 import dev.midge.codec.packet.ReasonCode;
+import dev.midge.codec.packet.Suback;
 import dev.midge.codec.packet.Will;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -112,6 +115,34 @@ class IdleSleepIT {
             c.sendHex("00");
             c.receive(Pingresp.class);
             awaitAsleep(1);
+        }
+    }
+
+    @Test
+    void sleepingSockets_keepWhatWokeThem_thoughTheirLoopReadsEveryOneIntoOneBuffer() throws Exception {
+        try (RawClient a = new RawClient(broker.port()); RawClient b = new RawClient(broker.port());
+             RawClient c = new RawClient(broker.port())) {
+            a.connect("one-buffer-a", true);
+            b.connect("one-buffer-b", true);
+            c.connect("one-buffer-c", true);
+            awaitAsleep(3);
+            // a ping and a SUBSCRIBE (id 7, "s/a" at QoS 1) in one write: the socket wakes with both
+            a.sendHex("C000" + "820800070003732F6101");
+            // meanwhile the others' pings go through the same loop's read buffer
+            b.send(Pingreq.INSTANCE);
+            c.send(Pingreq.INSTANCE);
+            b.receive(Pingresp.class);
+            c.receive(Pingresp.class);
+            a.receive(Pingresp.class);
+            Suback suback = a.receive(Suback.class);
+            assertThat(suback.packetId()).isEqualTo(7);
+            assertThat(suback.reasonCodes()).containsExactly(1);
+
+            b.send(Publish.of("s/a", "to the woken one".getBytes(StandardCharsets.UTF_8), Qos.AT_LEAST_ONCE, false)
+                    .forDelivery(Qos.AT_LEAST_ONCE, false, 9));
+            b.receive(Puback.class);
+            Publish got = a.receive(Publish.class);
+            assertThat(new String(got.payload(), StandardCharsets.UTF_8)).isEqualTo("to the woken one");
         }
     }
 
