@@ -15,10 +15,13 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TCP listeners and the event loops behind them: epoll on Linux, NIO elsewhere. One acceptor
@@ -31,13 +34,22 @@ public final class ServerTransport {
      * per event, as Netty's allocators do by default, so a busy client cannot hold up its loop.
      */
     static final RecvByteBufAllocator RECEIVE_SIZING = new ReceiveSizing(1);
+    /** Loops end within 2 s of a stop (quiet period 0, timeout 2 s); this bounds the wait for them. */
+    private static final long LOOPS_END_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(ServerTransport.class);
 
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> bound = new ArrayList<>();
+    private final long loopsEndSeconds;
 
     public ServerTransport(int ioThreads) {
+        this(ioThreads, LOOPS_END_SECONDS);
+    }
+
+    ServerTransport(int ioThreads, long loopsEndSeconds) {
+        this.loopsEndSeconds = loopsEndSeconds;
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -71,12 +83,20 @@ public final class ServerTransport {
         return (InetSocketAddress) ch.localAddress();
     }
 
-    /** Closes the listeners, then every connection, and waits for the loops to end. */
+    /**
+     * Closes the listeners, then every connection, and waits for the loops to end, a bounded
+     * time: a loop whose thread died or hangs cannot report its end, and the stop must still go
+     * on to close the store.
+     */
     public void shutdown() {
         for (Channel ch : bound) {
-            ch.close().awaitUninterruptibly();
+            ch.close().awaitUninterruptibly(loopsEndSeconds, TimeUnit.SECONDS);
         }
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        for (EventLoopGroup group : List.of(acceptors, workers)) {
+            Future<?> ended = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            if (!ended.awaitUninterruptibly(loopsEndSeconds, TimeUnit.SECONDS)) {
+                LOG.warn("An event loop did not end within {} s; the stop goes on without it.", loopsEndSeconds);
+            }
+        }
     }
 }
