@@ -12,11 +12,13 @@ import io.netty.channel.unix.Socket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,7 +112,7 @@ class ParkedSocketTest {
     void eachReadingReachesTheOwner_throughTheLoopsOneBuffer() throws Exception {
         Recording socket = parkAcceptedSocket(false);
         write("ab");
-        Thread.sleep(100); // two separate readings
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.arrivals.size() == 1); // two readings
         write("cde");
         assertThat(socket.arrived.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(socket.arrivals).containsExactly("ab", "cde");
