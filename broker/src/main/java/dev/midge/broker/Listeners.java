@@ -74,7 +74,9 @@ final class Listeners {
                 for (String host : hosts(l)) {
                     Listener at = new Listener(host, l.port(), l.protocol(), null, l.maxConnections(), l.tls(),
                             l.security());
-                    InetSocketAddress a = transport.bind(at, new MqttChannelInitializer(broker, c));
+                    MqttChannelInitializer pipelines = new MqttChannelInitializer(broker, c);
+                    InetSocketAddress a = bare(transport, broker, c)
+                            ? transport.bindBare(at, pipelines) : transport.bind(at, pipelines);
                     bound.add(a);
                     // the real port when 0 was configured
                     described.add(new Listener(host, a.getPort(), l.protocol(), null, l.maxConnections(), l.tls(),
@@ -90,6 +92,15 @@ final class Listeners {
         if (bound.isEmpty()) {
             throw new IllegalStateException("no listener could be bound");
         }
+    }
+
+    /**
+     * Plain TCP clients come in as bare sockets when idle connections may sleep: one that connects
+     * and goes quiet never gets a channel (see {@link MqttChannelInitializer#accepted}).
+     */
+    private static boolean bare(ServerTransport transport, BrokerContext broker, ListenerContext c) {
+        return transport.acceptsBare() && broker.config().sleepIdleConnections() && c.tls() == null
+                && c.listener().protocol() == Listener.Protocol.MQTT;
     }
 
     /** bind_interface: every address of the named interface; otherwise the listener's host. */

@@ -10,7 +10,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,16 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     /** Sets up the pipeline of a new channel for the woken socket, this handler last. */
     abstract void rebuildPipeline(Channel ch);
 
+    /** No CONNECT was read yet: the first bytes of a socket accepted bare go to {@link #connectAsleep}. */
+    abstract boolean beforeConnect();
+
+    /**
+     * The first bytes of a connection accepted bare (the loop's read buffer, valid during the call):
+     * true if they were one whole CONNECT, taken here without a channel; false (nothing consumed)
+     * for anything else, which a woken channel then reads as any first bytes.
+     */
+    abstract boolean connectAsleep(ByteBuf bytes);
+
     /** Counts a PINGREQ the sleeping socket answered (and its PINGRESP). */
     abstract void countPing();
 
@@ -70,7 +82,36 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     /** The first channel of the connection, which has {@code connectTimeoutSeconds} to send CONNECT. */
     final void bind(Channel ch, int connectTimeoutSeconds) {
         channel = ch;
-        loop = ch.eventLoop();
+        startTimer(ch.eventLoop(), connectTimeoutSeconds);
+    }
+
+    /**
+     * A connection accepted as a bare socket ({@code fd}, on {@code loop}): it starts asleep and
+     * reads its CONNECT there (see {@link SleepingSocket}). False if the loop would not take the
+     * socket (it is closed then).
+     */
+    final boolean bindAsleep(EventLoop loop, int fd, int connectTimeoutSeconds) {
+        SleepingSocket socket = new SleepingSocket(fd, this);
+        try {
+            socket.setTcpNoDelay(true);
+            socket.watch(loop);
+        } catch (Exception e) {
+            LOG.debug("Could not watch an accepted socket", e);
+            try {
+                socket.close();
+            } catch (IOException closing) {
+                LOG.debug("Closing the accepted socket failed", closing);
+            }
+            return false;
+        }
+        asleep = socket;
+        broker().metrics().connectionSlept();
+        startTimer(loop, connectTimeoutSeconds);
+        return true;
+    }
+
+    private void startTimer(EventLoop eventLoop, int connectTimeoutSeconds) {
+        loop = eventLoop;
         keepAlive = new KeepAliveTimer(loop) {
             @Override
             void expired() {
@@ -122,11 +163,31 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
         return channel;
     }
 
+    /** The channel, or null while the connection sleeps (not woken). */
+    final Channel channelIfAwake() {
+        return channel;
+    }
+
     /** The peer as Mosquitto prints it: {@code 127.0.0.1:54321}. */
     public final String remoteAddress() {
-        Channel ch = channel();
-        Object address = ch == null ? null : ch.remoteAddress();
+        Object address = remoteSocketAddress();
         return address instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : String.valueOf(address);
+    }
+
+    /** The peer's address (asked of the socket, without waking it, while the connection sleeps); null once closed. */
+    public final SocketAddress remoteSocketAddress() {
+        if (channel == null && asleep != null) {
+            return asleep.remoteAddress();
+        }
+        return channel == null ? null : channel.remoteAddress();
+    }
+
+    /** The local address the client reached (asked of the socket while the connection sleeps). */
+    final SocketAddress localSocketAddress() {
+        if (channel == null && asleep != null) {
+            return asleep.localAddress();
+        }
+        return channel == null ? null : channel.localAddress();
     }
 
     @Override
@@ -145,6 +206,33 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
             quietSincePing = false;
             ch.writeAndFlush(packet, ch.voidPromise());
         }
+    }
+
+    /**
+     * Writes {@code bytes} (an encoded packet; released here) straight to the socket of a sleeping
+     * connection, which stays asleep when the socket takes them all; what it does not take goes
+     * out through a woken channel. Nothing is waiting to be sent while a connection sleeps, so the
+     * order holds.
+     */
+    final void sendAsleep(ByteBuf bytes) {
+        quietSincePing = false;
+        int written = asleep.writeNow(bytes);
+        if (written == bytes.readableBytes()) {
+            bytes.release();
+            return;
+        }
+        bytes.skipBytes(written);
+        Channel ch = channel(); // wakes
+        if (ch == null) {
+            bytes.release();
+            return;
+        }
+        ch.writeAndFlush(bytes, ch.voidPromise());
+    }
+
+    /** Whether the connection sleeps now. */
+    final boolean asleep() {
+        return channel == null && asleep != null;
     }
 
     @Override
@@ -178,7 +266,8 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
      */
     private int quietFromNow() {
         quietSincePing = true;
-        return broker().config().sleepIdleConnections() ? FIRST_LOOK_MILLIS : 0;
+        // a connection whose CONNECT was settled asleep is asleep already
+        return broker().config().sleepIdleConnections() && channel != null ? FIRST_LOOK_MILLIS : 0;
     }
 
     /** Sleeps if nothing went either way since CONNACK (or the last PINGREQ). */

@@ -2,7 +2,9 @@ package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.config.Listener;
+import dev.midge.broker.transport.BareSocketReceiver;
 import dev.midge.broker.transport.ListenerContext;
+import dev.midge.broker.transport.ServerTransport;
 import dev.midge.broker.websocket.WebSocketFrames;
 import dev.midge.broker.websocket.WebSocketPaths;
 import dev.midge.codec.packet.MqttVersion;
@@ -12,19 +14,23 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of an MQTT connection, socket side first: TLS (on TLS listeners), the WebSocket
  * layers (on WebSocket listeners), the MQTT codec (decoder, encoder, packet counters and flush
  * consolidation, one flush per read batch, in one handler), MqttConnection (which owns the
- * connect / keep-alive timer).
+ * connect / keep-alive timer). On a plain TCP listener that lets idle connections sleep, clients
+ * come in as bare sockets instead ({@link #accepted}) and get this pipeline only when they wake.
  */
-public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
+public final class MqttChannelInitializer extends ChannelInitializer<Channel> implements BareSocketReceiver {
     /** The HTTP upgrade request is small; anything larger is not a browser's handshake. */
     private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
 
@@ -72,14 +78,43 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     /**
+     * A plain TCP client accepted as a bare socket ({@link ServerTransport#bindBare}): its
+     * connection starts asleep, without a channel, and reads its CONNECT there.
+     */
+    @Override
+    public void accepted(EventLoop loop, int fd) {
+        if (!listener.admit()) {
+            Socket refused = new Socket(fd);
+            broker.log().event("Connection from {} refused: max_connections {} reached on {}.",
+                    refused.remoteAddress(), listener.listener().maxConnections(), listener.listener().describe());
+            try {
+                refused.close();
+            } catch (IOException e) {
+                broker.log().event("Closing a refused connection failed: {}", e.getMessage());
+            }
+            return;
+        }
+        MqttConnection connection = new MqttConnection(broker, this);
+        if (!connection.startAsleep(loop, fd)) {
+            listener.closed();
+        }
+    }
+
+    /**
      * The pipeline of a new channel for a connection's woken socket (plain TCP only): a codec for
-     * the version the client connected with, then the connection itself.
+     * the version the client connected with (the first packet's decoder when no CONNECT was read
+     * yet: {@code version} null), then the connection itself.
      */
     void wake(Channel ch, MqttConnection connection, MqttVersion version) {
         ch.closeFuture().addListener(countClosed);
-        MqttCodec codec = MqttCodec.forServer(
-                PacketDecoder.forServerAfterConnect(version, broker.config().effectiveMaxPacketSize()), counter);
-        codec.version(version);
+        int maxPacket = broker.config().effectiveMaxPacketSize();
+        MqttCodec codec;
+        if (version == null) {
+            codec = MqttCodec.forServer(PacketDecoder.forServer(maxPacket), counter);
+        } else {
+            codec = MqttCodec.forServer(PacketDecoder.forServerAfterConnect(version, maxPacket), counter);
+            codec.version(version);
+        }
         ch.pipeline().addLast(codec).addLast(connection);
     }
 

@@ -32,10 +32,15 @@ import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Unsubscribe;
 import dev.midge.codec.wire.MalformedPacketException;
 import dev.midge.codec.wire.MqttCodec;
+import dev.midge.codec.wire.PacketDecoder;
+import dev.midge.codec.wire.PacketEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -166,6 +171,21 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         return problemInformation;
     }
 
+    /**
+     * Starts a connection accepted as a bare socket: asleep, with the connect timeout running.
+     * False if the loop would not take the socket (closed then).
+     */
+    boolean startAsleep(EventLoop loop, int fd) {
+        if (!bindAsleep(loop, fd, broker.config().connectTimeoutSeconds())) {
+            return false;
+        }
+        if (broker.log().enabled()) {
+            Object port = localSocketAddress() instanceof InetSocketAddress a ? a.getPort() : localSocketAddress();
+            broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
+        }
+        return true;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (bound()) {
@@ -219,10 +239,39 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         }
     }
 
+    @Override
+    boolean beforeConnect() {
+        return !connectSeen;
+    }
+
+    @Override
+    boolean connectAsleep(ByteBuf bytes) {
+        int start = bytes.readerIndex();
+        MqttPacket packet;
+        try {
+            packet = PacketDecoder.forServer(broker.config().effectiveMaxPacketSize()).decode(bytes);
+        } catch (MalformedPacketException e) {
+            packet = null; // the woken channel decodes it again and answers as for any malformed packet
+        }
+        // One whole CONNECT and nothing after it, without an authentication exchange (which reads
+        // AUTH packets through a channel); anything else is read by a channel, from the start.
+        if (!(packet instanceof Connect connect) || bytes.isReadable()
+                || connect.properties().string(Property.AUTHENTICATION_METHOD) != null) {
+            bytes.readerIndex(start);
+            return false;
+        }
+        pipelines.counter().received(connect);
+        dispatch(connect);
+        return true;
+    }
+
     private void onConnect(Connect connect) {
         connectSeen = true;
         version = connect.version();
-        channel().pipeline().get(MqttCodec.class).version(version);
+        Channel awake = channelIfAwake();
+        if (awake != null) {
+            awake.pipeline().get(MqttCodec.class).version(version);
+        }
         if (version.isV5()) {
             Integer problem = connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION);
             problemInformation = problem == null || problem == 1;
@@ -231,10 +280,12 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         topicAliases = aliases == 0 ? InboundTopicAliases.NONE : new InboundTopicAliases(aliases);
         pending = new ArrayDeque<>(1); // rarely more than one packet waits
         ConnectInbound.handle(this, connect);
-        if (pending != null && authFlow == null && channel().isActive()) {
+        awake = channelIfAwake();
+        if (pending != null && authFlow == null && awake != null && awake.isActive()) {
             // Settled elsewhere (a password check, the store, a takeover): reads stop meanwhile.
-            // A CONNECT settled at once does not touch the socket's epoll interest twice.
-            channel().config().setAutoRead(false);
+            // A CONNECT settled at once does not touch the socket's epoll interest twice. (A
+            // sleeping one wakes if more comes meanwhile, and its channel starts without reads.)
+            awake.config().setAutoRead(false);
         }
     }
 
@@ -246,7 +297,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
     public void accepted(Session bound, Connect connect, LastWill lastWill, Connack connack, Peer peer,
                          int keepAliveSeconds) {
         this.session = bound;
-        if (!channel().isActive()) {
+        if (!isOpen()) {
             // The client went away while its CONNECT was settled.
             broker.lifecycle().discard(bound, lastWill);
             broker.lifecycle().abandoned(bound);
@@ -254,7 +305,12 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         }
         this.will = lastWill;
         broker.metrics().clientConnected();
-        write(connack);
+        if (asleep()) {
+            pipelines.counter().sent(connack);
+            sendAsleep(PacketEncoder.encode(connack, version, ByteBufAllocator.DEFAULT));
+        } else {
+            write(connack);
+        }
         bound.attach(peer);
         connected(keepAliveSeconds);
         if (broker.log().enabled()) {
@@ -264,8 +320,11 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         }
         ArrayDeque<MqttPacket> queued = pending;
         pending = null;
-        channel().config().setAutoRead(true);
-        while (!queued.isEmpty() && channel().isActive()) {
+        Channel awake = channelIfAwake();
+        if (awake != null) {
+            awake.config().setAutoRead(true);
+        }
+        while (!queued.isEmpty() && channel() != null && channel().isActive()) {
             channelRead(channel().pipeline().context(this), queued.poll());
         }
     }
@@ -344,7 +403,10 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
 
     @Override
     void rebuildPipeline(Channel ch) {
-        pipelines.wake(ch, this, version);
+        pipelines.wake(ch, this, connectSeen ? version : null);
+        if (pending != null && authFlow == null) {
+            ch.config().setAutoRead(false); // a CONNECT is being settled: what came is read, then nothing until CONNACK
+        }
     }
 
     @Override

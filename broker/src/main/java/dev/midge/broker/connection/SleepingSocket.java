@@ -8,7 +8,8 @@ import io.netty.channel.Channel;
 /**
  * The socket of a sleeping MQTT connection (see {@link ConnectionLink}): a PINGREQ is answered
  * here, straight on the socket; anything else, the end of the stream or an error wakes the
- * connection, which gets what was read.
+ * connection, which gets what was read. A connection accepted bare starts here: its CONNECT is
+ * read here too.
  */
 final class SleepingSocket extends ParkedSocket {
     private static final byte PINGREQ = (byte) 0xC0;
@@ -25,7 +26,14 @@ final class SleepingSocket extends ParkedSocket {
 
     @Override
     protected void arrived(ByteBuf bytes) {
-        if (bytes == null || bytes.readableBytes() != 2 || bytes.getByte(0) != PINGREQ || bytes.getByte(1) != 0) {
+        if (connection.beforeConnect()) {
+            if (bytes == null || !connection.connectAsleep(bytes)) {
+                connection.wake(bytes == null ? null : keep(bytes));
+            }
+            return;
+        }
+        // Busy: a CONNECT is being settled, and nothing may be answered before its CONNACK.
+        if (bytes == null || connection.busy() || bytes.readableBytes() != 2 || bytes.getByte(0) != PINGREQ || bytes.getByte(1) != 0) {
             connection.wake(bytes == null ? null : keep(bytes));
             return;
         }

@@ -111,9 +111,9 @@ public final class ConnectInbound {
             return;
         }
         Credentials credentials = new Credentials(a.clientId(), username, a.connect().password(),
-                conn.channel().remoteAddress(), fromCertificate);
+                conn.remoteSocketAddress(), fromCertificate);
         conn.broker().authentication().check(security, credentials, conn.eventLoop(), result -> {
-            if (!conn.channel().isActive()) {
+            if (!conn.isOpen()) {
                 return;
             }
             switch (result) {

@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,6 +35,7 @@ public final class ServerTransport {
      * per event, as Netty's allocators do by default, so a busy client cannot hold up its loop.
      */
     static final RecvByteBufAllocator RECEIVE_SIZING = new ReceiveSizing(1);
+    private static final int BACKLOG = 1024;
     /** Loops end within 2 s of a stop (quiet period 0, timeout 2 s); this bounds the wait for them. */
     private static final long LOOPS_END_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(ServerTransport.class);
@@ -42,6 +44,7 @@ public final class ServerTransport {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> bound = new ArrayList<>();
+    private final List<ListeningSocket> listening = new ArrayList<>();
     private final long loopsEndSeconds;
 
     public ServerTransport(int ioThreads) {
@@ -70,7 +73,7 @@ public final class ServerTransport {
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZING)
@@ -83,6 +86,40 @@ public final class ServerTransport {
         return (InetSocketAddress) ch.localAddress();
     }
 
+    /** Whether {@link #bindBare} works here (epoll). */
+    public boolean acceptsBare() {
+        return Epoll.isAvailable();
+    }
+
+    /**
+     * Binds a plain TCP listener whose clients reach {@code receiver} as bare sockets, not channels
+     * (see {@link ListeningSocket}); each goes to the next I/O loop, as the channels of
+     * {@link #bind} do. Returns the address bound.
+     */
+    public InetSocketAddress bindBare(Listener listener, BareSocketReceiver receiver) throws Exception {
+        InetSocketAddress address = listener.host() == null
+                ? new InetSocketAddress(listener.port())
+                : new InetSocketAddress(listener.host(), listener.port());
+        ListeningSocket socket = ListeningSocket.bind(address, BACKLOG, fd -> {
+            EventLoop loop = workers.next();
+            loop.execute(() -> receiver.accepted(loop, fd));
+        });
+        EventLoop acceptor = acceptors.next();
+        try {
+            acceptor.submit(() -> {
+                socket.watch(acceptor);
+                return null;
+            }).sync();
+        } catch (Exception e) {
+            socket.close();
+            throw e;
+        }
+        synchronized (listening) {
+            listening.add(socket);
+        }
+        return socket.localAddress();
+    }
+
     /**
      * Closes the listeners, then every connection, and waits for the loops to end, a bounded
      * time: a loop whose thread died or hangs cannot report its end, and the stop must still go
@@ -91,6 +128,14 @@ public final class ServerTransport {
     public void shutdown() {
         for (Channel ch : bound) {
             ch.close().awaitUninterruptibly(loopsEndSeconds, TimeUnit.SECONDS);
+        }
+        synchronized (listening) {
+            for (ListeningSocket socket : listening) {
+                acceptors.next().submit(() -> {
+                    socket.close();
+                    return null;
+                }).awaitUninterruptibly(loopsEndSeconds, TimeUnit.SECONDS);
+            }
         }
         for (EventLoopGroup group : List.of(acceptors, workers)) {
             Future<?> ended = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);

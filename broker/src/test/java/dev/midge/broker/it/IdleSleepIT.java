@@ -250,7 +250,7 @@ class IdleSleepIT {
         try (RawClient old = new RawClient(broker.port(), MqttVersion.MQTT_5);
              RawClient fresh = new RawClient(broker.port(), MqttVersion.MQTT_5)) {
             old.connect(connect(MqttVersion.MQTT_5, "twin", 60, null));
-            awaitAsleep(1);
+            awaitAsleep(2); // the old connection, and the fresh socket waiting for its CONNECT
             fresh.connect(connect(MqttVersion.MQTT_5, "twin", 60, null));
             Disconnect why = old.receive(Disconnect.class);
             assertThat(why.reasonCode()).isEqualTo(ReasonCode.SESSION_TAKEN_OVER); // [MQTT-3.1.4-3]

@@ -1,0 +1,117 @@
+package dev.midge.broker.transport;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP listener that hands each accepted socket to an event loop as a bare descriptor, without
+ * building a Netty channel for it: the receiver parks it ({@link ParkedSocket}) and builds a
+ * channel only if the connection turns out to need one. Netty's server channel builds a channel,
+ * a pipeline and a config for every client and looks up both of its addresses, garbage for a
+ * client that connects and goes quiet. Watched by the acceptor loop (level-triggered); no MQTT here.
+ */
+final class ListeningSocket extends Socket implements EpollIoHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(ListeningSocket.class);
+    /** Accepts per readiness, as Netty's server channel reads at most 16 times per event. */
+    private static final int ACCEPTS_PER_EVENT = 16;
+
+    /** Receives an accepted socket; called on the acceptor loop. */
+    interface Receiver {
+        void accepted(int fd);
+    }
+
+    /** After a failed accept (out of descriptors), accepting pauses this long instead of spinning. */
+    private static final long PAUSE_AFTER_FAILURE_MILLIS = 1000;
+
+    private final Receiver receiver;
+    /** Where accept() writes the peer's address; not read (the receiver asks the socket if it needs it). */
+    private final byte[] peer = new byte[26];
+    private IoRegistration registration;
+    private EventLoop loop;
+
+    private ListeningSocket(int fd, Receiver receiver) {
+        super(fd);
+        this.receiver = receiver;
+    }
+
+    /** Binds and listens on {@code address}, not yet watched. */
+    static ListeningSocket bind(InetSocketAddress address, int backlog, Receiver receiver) throws IOException {
+        ListeningSocket s = new ListeningSocket(newSocketStream0(), receiver);
+        try {
+            s.setReuseAddress(true);
+            s.bind(address);
+            s.listen(backlog);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** Starts accepting on {@code loop} (called there). */
+    void watch(EventLoop loop) throws IOException {
+        this.loop = loop;
+        IoRegistration r = ((IoEventLoop) loop).register(this).getNow();
+        if (r == null) {
+            throw new IOException("the acceptor loop did not take the listening socket");
+        }
+        registration = r;
+        r.submit(EpollIoOps.EPOLLIN);
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return this;
+    }
+
+    @Override
+    public void handle(IoRegistration r, IoEvent event) {
+        for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
+            int fd;
+            try {
+                fd = accept(peer);
+            } catch (IOException e) {
+                // EMFILE and the like. The socket stays readable, so the loop would come straight
+                // back here: pause (as Netty's acceptor does); the backlog keeps the clients.
+                LOG.warn("Accepting a connection failed, pausing accepts for {} ms: {}", PAUSE_AFTER_FAILURE_MILLIS,
+                        e.getMessage());
+                r.submit(EpollIoOps.NONE);
+                loop.schedule(this::resume, PAUSE_AFTER_FAILURE_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (fd == -1) {
+                return; // none waiting
+            }
+            receiver.accepted(fd);
+        }
+    }
+
+    private void resume() {
+        IoRegistration r = registration;
+        if (r != null) {
+            r.submit(EpollIoOps.EPOLLIN);
+        }
+    }
+
+    /** Stops accepting and closes the socket (also called by the loop as it shuts down). */
+    @Override
+    public void close() throws IOException {
+        IoRegistration r = registration;
+        registration = null;
+        if (r != null) {
+            r.cancel();
+        }
+        super.close();
+    }
+}
