@@ -49,6 +49,11 @@ final class RawClient implements AutoCloseable {
         this.decoder = PacketDecoder.forClient(version, 1 << 24);
     }
 
+    /** The client's own port: what the broker sees as this client's address. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     void sendBytes(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
