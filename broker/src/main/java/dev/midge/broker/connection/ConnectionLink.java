@@ -93,7 +93,6 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     final boolean bindAsleep(EventLoop loop, int fd, int connectTimeoutSeconds) {
         SleepingSocket socket = new SleepingSocket(fd, this);
         try {
-            socket.setTcpNoDelay(true);
             socket.watch(loop);
         } catch (Exception e) {
             LOG.debug("Could not watch an accepted socket", e);

@@ -50,6 +50,9 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
         ListeningSocket s = new ListeningSocket(newSocketStream0(), receiver);
         try {
             s.setReuseAddress(true);
+            // Linux copies the listener's TCP options to each socket it accepts: one setsockopt
+            // here instead of one per client.
+            s.setTcpNoDelay(true);
             s.bind(address);
             s.listen(backlog);
             return s;

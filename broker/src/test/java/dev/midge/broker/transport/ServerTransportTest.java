@@ -1,9 +1,21 @@
 package dev.midge.broker.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.midge.broker.config.Listener;
+import dev.midge.broker.config.Security;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,5 +44,39 @@ class ServerTransportTest {
         } finally {
             hung.countDown();
         }
+    }
+
+    @Test
+    void bareListener_handsEachClientToAnIoLoopAsADescriptorWithNagleOff_andStopsAtShutdown() throws Exception {
+        record Accepted(int fd, boolean onLoop, boolean noDelay) {
+        }
+        Assumptions.assumeTrue(Epoll.isAvailable(), "bare sockets need epoll");
+        ServerTransport transport = new ServerTransport(2);
+        BlockingQueue<Accepted> accepted = new ArrayBlockingQueue<>(4);
+        InetSocketAddress bound;
+        try {
+            bound = transport.bindBare(new Listener("127.0.0.1", 0, Security.OPEN), (EventLoop loop, int fd) -> {
+                Socket s = new Socket(fd);
+                try {
+                    accepted.add(new Accepted(fd, loop.inEventLoop(), s.isTcpNoDelay()));
+                    s.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (int i = 0; i < 2; i++) {
+                try (java.net.Socket client = new java.net.Socket("127.0.0.1", bound.getPort())) {
+                    Accepted a = accepted.poll(5, TimeUnit.SECONDS);
+                    assertThat(a).isNotNull();
+                    assertThat(a.onLoop()).as("called on the loop that owns it").isTrue();
+                    assertThat(a.noDelay()).as("TCP_NODELAY, inherited from the listener").isTrue();
+                    assertThat(client.getInputStream().read()).as("closed by the receiver").isEqualTo(-1);
+                }
+            }
+        } finally {
+            transport.shutdown();
+        }
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", bound.getPort()).close())
+                .isInstanceOf(ConnectException.class);
     }
 }
