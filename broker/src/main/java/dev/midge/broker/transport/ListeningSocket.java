@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
  * building a Netty channel for it: the receiver parks it ({@link ParkedSocket}) and builds a
  * channel only if the connection turns out to need one. Netty's server channel builds a channel,
  * a pipeline and a config for every client and looks up both of its addresses, garbage for a
- * client that connects and goes quiet. Watched by the acceptor loop (level-triggered); no MQTT here.
+ * client that connects and goes quiet. Watched by the I/O loop it hands its clients to
+ * (level-triggered); no MQTT here.
  */
 final class ListeningSocket extends Socket implements EpollIoHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ListeningSocket.class);
     /** Accepts per readiness, as Netty's server channel reads at most 16 times per event. */
     private static final int ACCEPTS_PER_EVENT = 16;
 
-    /** Receives an accepted socket; called on the acceptor loop. */
+    /** Receives an accepted socket; called on the loop that watches the listener. */
     interface Receiver {
         void accepted(int fd);
     }
@@ -45,7 +46,24 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
         this.receiver = receiver;
     }
 
-    /** Binds and listens on {@code address}, not yet watched. */
+    /**
+     * Checks that {@code address} is free, as binding a listener without SO_REUSEPORT would, and
+     * returns it with the port the kernel chose if it asked for 0. The listeners themselves share
+     * their port with SO_REUSEPORT, which would otherwise let a second broker of the same user join
+     * the first one's port, each getting half of the clients, instead of failing.
+     */
+    static InetSocketAddress claim(InetSocketAddress address) throws IOException {
+        Socket probe = new Socket(newSocketStream0());
+        try {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+            return probe.localAddress();
+        } finally {
+            probe.close();
+        }
+    }
+
+    /** Binds and listens on {@code address} (shared with SO_REUSEPORT), not yet watched. */
     static ListeningSocket bind(InetSocketAddress address, int backlog, Receiver receiver) throws IOException {
         ListeningSocket s = new ListeningSocket(newSocketStream0(), receiver);
         try {
@@ -53,6 +71,7 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
             // Linux copies the listener's TCP options to each socket it accepts: one setsockopt
             // here instead of one per client.
             s.setTcpNoDelay(true);
+            s.setReusePort(true);
             s.bind(address);
             s.listen(backlog);
             return s;
@@ -62,12 +81,12 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
         }
     }
 
-    /** Starts accepting on {@code loop} (called there). */
+    /** Starts accepting on {@code loop} (called there), which then owns the clients it accepts. */
     void watch(EventLoop loop) throws IOException {
         this.loop = loop;
         IoRegistration r = ((IoEventLoop) loop).register(this).getNow();
         if (r == null) {
-            throw new IOException("the acceptor loop did not take the listening socket");
+            throw new IOException("the event loop did not take the listening socket");
         }
         registration = r;
         r.submit(EpollIoOps.EPOLLIN);
@@ -98,6 +117,11 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
             }
             receiver.accepted(fd);
         }
+    }
+
+    /** The loop that accepts on this socket (null before {@link #watch}). */
+    EventLoop loop() {
+        return loop;
     }
 
     private void resume() {

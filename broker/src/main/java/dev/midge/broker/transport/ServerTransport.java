@@ -16,7 +16,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TCP listeners and the event loops behind them: epoll on Linux, NIO elsewhere. One acceptor
- * thread, one I/O loop per core. No MQTT rules here.
+ * TCP listeners and the event loops behind them: epoll on Linux, NIO elsewhere. One I/O loop per
+ * core. Listeners whose clients get a Netty channel at once (TLS, WebSocket, NIO) accept on one
+ * acceptor thread; plain TCP listeners on Linux accept on every I/O loop ({@link #bindBare}). No
+ * MQTT rules here.
  */
 public final class ServerTransport {
     /**
@@ -93,31 +97,42 @@ public final class ServerTransport {
 
     /**
      * Binds a plain TCP listener whose clients reach {@code receiver} as bare sockets, not channels
-     * (see {@link ListeningSocket}); each goes to the next I/O loop, as the channels of
-     * {@link #bind} do. Returns the address bound.
+     * (see {@link ListeningSocket}). Each I/O loop accepts on a socket of its own, all sharing the
+     * port (SO_REUSEPORT, the kernel spreads the clients): no hand-off from an acceptor thread, and
+     * its wake-up of the loop, per client. Returns the address bound.
      */
     public InetSocketAddress bindBare(Listener listener, BareSocketReceiver receiver) throws Exception {
-        InetSocketAddress address = listener.host() == null
+        InetSocketAddress address = ListeningSocket.claim(listener.host() == null
                 ? new InetSocketAddress(listener.port())
-                : new InetSocketAddress(listener.host(), listener.port());
-        ListeningSocket socket = ListeningSocket.bind(address, BACKLOG, fd -> {
-            EventLoop loop = workers.next();
-            loop.execute(() -> receiver.accepted(loop, fd));
-        });
-        EventLoop acceptor = acceptors.next();
-        try {
-            acceptor.submit(() -> {
-                socket.watch(acceptor);
+                : new InetSocketAddress(listener.host(), listener.port()));
+        for (EventExecutor executor : workers) {
+            EventLoop loop = (EventLoop) executor;
+            ListeningSocket socket = ListeningSocket.bind(address, BACKLOG, fd -> receiver.accepted(loop, fd));
+            synchronized (listening) {
+                listening.add(socket);
+            }
+            loop.submit(() -> {
+                socket.watch(loop);
                 return null;
             }).sync();
-        } catch (Exception e) {
+        }
+        return address;
+    }
+
+    private void closeOnItsLoop(ListeningSocket socket) {
+        EventLoop loop = socket.loop();
+        if (loop == null) {
+            try {
+                socket.close(); // never watched
+            } catch (IOException e) {
+                LOG.debug("Closing a listening socket failed", e);
+            }
+            return;
+        }
+        loop.submit(() -> {
             socket.close();
-            throw e;
-        }
-        synchronized (listening) {
-            listening.add(socket);
-        }
-        return socket.localAddress();
+            return null;
+        }).awaitUninterruptibly(loopsEndSeconds, TimeUnit.SECONDS);
     }
 
     /**
@@ -131,10 +146,7 @@ public final class ServerTransport {
         }
         synchronized (listening) {
             for (ListeningSocket socket : listening) {
-                acceptors.next().submit(() -> {
-                    socket.close();
-                    return null;
-                }).awaitUninterruptibly(loopsEndSeconds, TimeUnit.SECONDS);
+                closeOnItsLoop(socket);
             }
         }
         for (EventLoopGroup group : List.of(acceptors, workers)) {

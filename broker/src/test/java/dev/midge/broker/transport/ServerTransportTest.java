@@ -79,4 +79,23 @@ class ServerTransportTest {
         assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", bound.getPort()).close())
                 .isInstanceOf(ConnectException.class);
     }
+
+    @Test
+    void bareListener_onAPortInUse_failsAsAnyServerWould() throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "bare sockets need epoll");
+        ServerTransport first = new ServerTransport(2);
+        ServerTransport second = new ServerTransport(2);
+        try {
+            InetSocketAddress bound = first.bindBare(new Listener("127.0.0.1", 0, Security.OPEN), (loop, fd) -> { });
+            // each listener shares its port with its own loops (SO_REUSEPORT), not with another broker
+            assertThatThrownBy(() -> second.bindBare(new Listener("127.0.0.1", bound.getPort(), Security.OPEN),
+                    (loop, fd) -> { })).isInstanceOf(IOException.class).hasMessageContaining("in use");
+            try (java.net.ServerSocket plain = new java.net.ServerSocket()) {
+                assertThatThrownBy(() -> plain.bind(bound)).isInstanceOf(IOException.class);
+            }
+        } finally {
+            first.shutdown();
+            second.shutdown();
+        }
+    }
 }
