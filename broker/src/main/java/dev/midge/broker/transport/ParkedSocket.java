@@ -16,6 +16,7 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * owner decides whether to answer here or {@link #wake} the socket into a new channel on the same
  * loop. No MQTT here. Owned by its loop: every method runs there.
  */
-public abstract class ParkedSocket extends Socket implements EpollIoHandle {
+public abstract class ParkedSocket extends FileDescriptor implements EpollIoHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedSocket.class);
     /** A ping is 2 bytes; anything else wakes the socket, so one small read is enough. */
     private static final int READ_AT_MOST = 1024;
@@ -52,8 +53,23 @@ public abstract class ParkedSocket extends Socket implements EpollIoHandle {
 
     private IoRegistration registration;
 
+    /**
+     * A bare descriptor, not Netty's {@code Socket}, whose constructor asks the kernel for the
+     * socket's address family: a system call per accepted client that only an address look-up
+     * needs ({@link #remoteAddress}).
+     */
     protected ParkedSocket(int fd) {
         super(fd);
+    }
+
+    /** The peer's address, asked of the kernel (for logs and password checks, not per packet). */
+    public final InetSocketAddress remoteAddress() {
+        return new Socket(intValue()).remoteAddress();
+    }
+
+    /** The local address the peer reached, asked of the kernel. */
+    public final InetSocketAddress localAddress() {
+        return new Socket(intValue()).localAddress();
     }
 
     /** Whether {@code ch}'s socket can be parked: an epoll channel, which has a descriptor to take. */
