@@ -3,6 +3,7 @@ package dev.midge.broker.connection;
 import dev.midge.broker.BrokerContext;
 import dev.midge.broker.session.Link;
 import dev.midge.broker.transport.ParkedSocket;
+import dev.midge.codec.packet.Connect;
 import dev.midge.codec.packet.MqttPacket;
 import dev.midge.codec.wire.MqttCodec;
 import io.netty.buffer.ByteBuf;
@@ -60,12 +61,8 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
     /** No CONNECT was read yet: the first bytes of a socket accepted bare go to {@link #connectAsleep}. */
     abstract boolean beforeConnect();
 
-    /**
-     * The first bytes of a connection accepted bare (the loop's read buffer, valid during the call):
-     * true if they were one whole CONNECT, taken here without a channel; false (nothing consumed)
-     * for anything else, which a woken channel then reads as any first bytes.
-     */
-    abstract boolean connectAsleep(ByteBuf bytes);
+    /** A connection accepted bare sent its CONNECT whole in its first bytes: it is taken without a channel. */
+    abstract void connectAsleep(Connect connect);
 
     /** Counts a PINGREQ the sleeping socket answered (and its PINGRESP). */
     abstract void countPing();

@@ -1,7 +1,6 @@
 package dev.midge.broker.connection;
 
 import dev.midge.broker.BrokerContext;
-import dev.midge.broker.acl.ClientAccess;
 import dev.midge.broker.inbound.AckInbound;
 import dev.midge.broker.inbound.AuthInbound;
 import dev.midge.broker.inbound.ConnectInbound;
@@ -12,7 +11,6 @@ import dev.midge.broker.inbound.UnsubscribeInbound;
 import dev.midge.broker.session.LastWill;
 import dev.midge.broker.session.Peer;
 import dev.midge.broker.session.Session;
-import dev.midge.broker.store.Store;
 import dev.midge.broker.transport.ListenerContext;
 import dev.midge.codec.packet.Auth;
 import dev.midge.codec.packet.Connack;
@@ -32,70 +30,39 @@ import dev.midge.codec.packet.Subscribe;
 import dev.midge.codec.packet.Unsubscribe;
 import dev.midge.codec.wire.MalformedPacketException;
 import dev.midge.codec.wire.MqttCodec;
-import dev.midge.codec.wire.PacketDecoder;
 import dev.midge.codec.wire.PacketEncoder;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
  * The one MQTT handler of a client connection: the CONNECT gate, dispatch of every later packet
  * to its inbound handler, and the end of the connection (will, session). All of it runs on the
- * channel's event loop, which is also the owner loop of the bound session.
+ * channel's event loop, which is also the owner loop of the bound session. Who the client is
+ * (version, id, access, session) is kept in {@link ConnectedClient}.
  * <p>
  * Sharable only in that it joins the pipeline of each channel its socket gets, one after the
  * other: {@link ConnectionLink} lets an idle connection sleep without a channel.
  */
 @ChannelHandler.Sharable
-public final class MqttConnection extends ConnectionLink implements Store.Waiter {
-    private static final VarHandle SYNC_ROUND;
-
-    static {
-        try {
-            SYNC_ROUND = MethodHandles.lookup().findVarHandle(MqttConnection.class, "syncRound", Object.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+public final class MqttConnection extends ConnectedClient {
     private final BrokerContext broker;
     private final MqttChannelInitializer pipelines;
-    /** What this client may publish and read; set when its CONNECT is accepted. */
-    private ClientAccess access = ClientAccess.UNRESTRICTED;
-    private MqttVersion version;
-    private String clientId;
-    private Session session;
     private LastWill will;
     private InboundTopicAliases topicAliases;
-    private boolean problemInformation = true;
     /** Packets that arrived while the CONNECT was being settled (e.g. a takeover on another loop). */
     private ArrayDeque<MqttPacket> pending;
     private boolean connectSeen;
     private boolean takenOver;
-    private String authMethod;
-    private AuthInbound.Flow authFlow;
-    /** PUBACKs / PUBRECs waiting for the store: while there are any, later ones queue behind them. */
-    private int acksAwaitingStore;
-    /** The store writer's mark of the last gathering round it counted this client in (set from two threads). */
-    @SuppressWarnings("unused") // through SYNC_ROUND
-    private volatile Object syncRound;
 
     MqttConnection(BrokerContext broker, MqttChannelInitializer pipelines) {
         this.broker = broker;
         this.pipelines = pipelines;
-    }
-
-    @Override
-    public Object swapSyncRound(Object round) {
-        return SYNC_ROUND.getAndSet(this, round);
     }
 
     /** The listener this connection came in on. */
@@ -103,55 +70,9 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         return pipelines.listener();
     }
 
-    public ClientAccess access() {
-        return access;
-    }
-
-    public void access(ClientAccess access) {
-        this.access = access;
-    }
-
-    public MqttVersion version() {
-        return version;
-    }
-
-    public boolean isV5() {
-        return version == MqttVersion.MQTT_5;
-    }
-
-    public String clientId() {
-        return clientId;
-    }
-
-    public void clientId(String id) {
-        this.clientId = id;
-    }
-
-    public Session session() {
-        return session;
-    }
-
-    public int acksAwaitingStore() {
-        return acksAwaitingStore;
-    }
-
-    public void ackAwaitsStore(int delta) {
-        acksAwaitingStore += delta;
-    }
-
     @Override
     public BrokerContext broker() {
         return broker;
-    }
-
-    /** The enhanced authentication method of this connection, or null. */
-    public String authenticationMethod() {
-        return authMethod;
-    }
-
-    /** The authentication exchange in progress, or null. */
-    public AuthInbound.Flow authenticationFlow() {
-        return authFlow;
     }
 
     /**
@@ -159,16 +80,10 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
      * ends). While an exchange runs before CONNACK, the socket is read for AUTH packets.
      */
     public void authentication(String method, AuthInbound.Flow flow) {
-        this.authMethod = method;
-        this.authFlow = flow;
+        authenticating(method, flow);
         if (pending != null) {
             channel().config().setAutoRead(flow != null);
         }
-    }
-
-    /** Whether reason strings and user properties may go on acknowledgements (spec 3.1.2.11.7). */
-    public boolean problemInformation() {
-        return problemInformation;
     }
 
     /**
@@ -179,11 +94,15 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         if (!bindAsleep(loop, fd, broker.config().connectTimeoutSeconds())) {
             return false;
         }
+        logNewConnection();
+        return true;
+    }
+
+    private void logNewConnection() {
         if (broker.log().enabled()) {
             Object port = localSocketAddress() instanceof InetSocketAddress a ? a.getPort() : localSocketAddress();
             broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
         }
-        return true;
     }
 
     @Override
@@ -192,12 +111,8 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
             ctx.fireChannelActive(); // a new channel for the woken socket: the connection goes on
             return;
         }
-        Channel channel = ctx.channel();
-        bind(channel, broker.config().connectTimeoutSeconds());
-        if (broker.log().enabled()) {
-            Object port = channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : channel.localAddress();
-            broker.log().event("New connection from {} on port {}.", remoteAddress(), port);
-        }
+        bind(ctx.channel(), broker.config().connectTimeoutSeconds());
+        logNewConnection();
         ctx.fireChannelActive();
     }
 
@@ -207,7 +122,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         try {
             if (pending == null) {
                 dispatch(packet);
-            } else if (authFlow != null && authFlow.atConnect()) {
+            } else if (authenticationFlow() != null && authenticationFlow().atConnect()) {
                 AuthInbound.duringConnect(this, packet);
             } else {
                 pending.add(packet);
@@ -245,43 +160,29 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
     }
 
     @Override
-    boolean connectAsleep(ByteBuf bytes) {
-        int start = bytes.readerIndex();
-        MqttPacket packet;
-        try {
-            packet = PacketDecoder.forServer(broker.config().effectiveMaxPacketSize()).decode(bytes);
-        } catch (MalformedPacketException e) {
-            packet = null; // the woken channel decodes it again and answers as for any malformed packet
-        }
-        // One whole CONNECT and nothing after it, without an authentication exchange (which reads
-        // AUTH packets through a channel); anything else is read by a channel, from the start.
-        if (!(packet instanceof Connect connect) || bytes.isReadable()
-                || connect.properties().string(Property.AUTHENTICATION_METHOD) != null) {
-            bytes.readerIndex(start);
-            return false;
-        }
+    void connectAsleep(Connect connect) {
         pipelines.counter().received(connect);
         dispatch(connect);
-        return true;
     }
 
     private void onConnect(Connect connect) {
         connectSeen = true;
-        version = connect.version();
+        MqttVersion version = connect.version();
+        version(version);
         Channel awake = channelIfAwake();
         if (awake != null) {
             awake.pipeline().get(MqttCodec.class).version(version);
         }
         if (version.isV5()) {
             Integer problem = connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION);
-            problemInformation = problem == null || problem == 1;
+            problemInformation(problem == null || problem == 1);
         }
         int aliases = version.isV5() ? broker.config().maxTopicAlias() : 0;
         topicAliases = aliases == 0 ? InboundTopicAliases.NONE : new InboundTopicAliases(aliases);
         pending = new ArrayDeque<>(1); // rarely more than one packet waits
         ConnectInbound.handle(this, connect);
         awake = channelIfAwake();
-        if (pending != null && authFlow == null && awake != null && awake.isActive()) {
+        if (pending != null && authenticationFlow() == null && awake != null && awake.isActive()) {
             // Settled elsewhere (a password check, the store, a takeover): reads stop meanwhile.
             // A CONNECT settled at once does not touch the socket's epoll interest twice. (A
             // sleeping one wakes if more comes meanwhile, and its channel starts without reads.)
@@ -296,7 +197,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
      */
     public void accepted(Session bound, Connect connect, LastWill lastWill, Connack connack, Peer peer,
                          int keepAliveSeconds) {
-        this.session = bound;
+        session(bound);
         if (!isOpen()) {
             // The client went away while its CONNECT was settled.
             broker.lifecycle().discard(bound, lastWill);
@@ -307,15 +208,15 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         broker.metrics().clientConnected();
         if (asleep()) {
             pipelines.counter().sent(connack);
-            sendAsleep(PacketEncoder.encode(connack, version, ByteBufAllocator.DEFAULT));
+            sendAsleep(PacketEncoder.encode(connack, version(), ByteBufAllocator.DEFAULT));
         } else {
             write(connack);
         }
         bound.attach(peer);
         connected(keepAliveSeconds);
         if (broker.log().enabled()) {
-            broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId,
-                    version.level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
+            broker.log().event("New client connected from {} as {} (p{}, c{}, k{}{}).", remoteAddress(), clientId(),
+                    version().level(), connect.cleanStart() ? 1 : 0, keepAliveSeconds,
                     connect.username() == null ? "" : ", u'" + connect.username() + "'");
         }
         ArrayDeque<MqttPacket> queued = pending;
@@ -331,24 +232,24 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
 
     /** Refuses the CONNECT with {@code connack} and closes [MQTT-3.2.2-5]. */
     public void refuse(Connack connack, String why) {
-        broker.log().event("Client {} from {} refused: {}.", clientId, remoteAddress(), why);
+        broker.log().event("Client {} from {} refused: {}.", clientId(), remoteAddress(), why);
         channel().writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A normal DISCONNECT: the will is discarded unless the client asked for it (0x04). */
     public void closeByClient(boolean keepWill) {
         if (!keepWill && will != null) {
-            broker.lifecycle().discard(session, will); // [MQTT-3.14.4-3]
+            broker.lifecycle().discard(session(), will); // [MQTT-3.14.4-3]
             will = null;
         }
-        broker.log().event("Client {} disconnected.", clientId);
+        broker.log().event("Client {} disconnected.", clientId());
         channel().close();
     }
 
     /** Replaced by a newer connection with the same client id; called on this connection's loop. */
     public void closeForTakeover() {
         takenOver = true;
-        broker.log().event("Client {} already connected, closing old connection.", clientId);
+        broker.log().event("Client {} already connected, closing old connection.", clientId());
         // [MQTT-3.1.4-3] an MQTT 5 client is told why
         disconnect(ReasonCode.SESSION_TAKEN_OVER, null);
     }
@@ -359,14 +260,14 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
      */
     public void disconnect(int reasonCode, String why) {
         if (why != null) {
-            broker.log().event("Client {} ({}) disconnected by the broker: {} (reason 0x{}).", clientId,
+            broker.log().event("Client {} ({}) disconnected by the broker: {} (reason 0x{}).", clientId(),
                     remoteAddress(), why, Integer.toHexString(reasonCode));
         }
         Channel ch = channel();
         if (ch == null) {
             return; // closed while asleep
         }
-        if (isV5() && session != null && ch.isActive()) {
+        if (isV5() && session() != null && ch.isActive()) {
             ch.writeAndFlush(new Disconnect(reasonCode, Properties.EMPTY)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ch.close();
@@ -388,7 +289,7 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
         if (!isOpen()) {
             return; // closing already
         }
-        if (session == null) {
+        if (session() == null) {
             broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
             channel().close();
         } else {
@@ -398,13 +299,14 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
 
     @Override
     boolean busy() {
-        return session == null || pending != null || authFlow != null || takenOver || acksAwaitingStore > 0;
+        return session() == null || pending != null || authenticationFlow() != null || takenOver
+                || acksAwaitingStore() > 0;
     }
 
     @Override
     void rebuildPipeline(Channel ch) {
-        pipelines.wake(ch, this, connectSeen ? version : null);
-        if (pending != null && authFlow == null) {
+        pipelines.wake(ch, this, connectSeen ? version() : null);
+        if (pending != null && authenticationFlow() == null) {
             ch.config().setAutoRead(false); // a CONNECT is being settled: what came is read, then nothing until CONNACK
         }
     }
@@ -428,8 +330,8 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (session != null && pending == null && channel().isWritable()) {
-            session.drainQueue();
+        if (session() != null && pending == null && channel().isWritable()) {
+            session().drainQueue();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -443,9 +345,9 @@ public final class MqttConnection extends ConnectionLink implements Store.Waiter
     /** The socket is closed: the session learns it on its owner loop. */
     private void connectionEnded() {
         stopKeepAlive();
-        if (session != null && pending == null) {
+        if (session() != null && pending == null) {
             broker.metrics().clientDisconnected();
-            Session s = session;
+            Session s = session();
             LastWill lastWill = will;
             if (takenOver) {
                 // the new connection owns the session

@@ -1,6 +1,11 @@
 package dev.midge.broker.connection;
 
 import dev.midge.broker.transport.ParkedSocket;
+import dev.midge.codec.packet.Connect;
+import dev.midge.codec.packet.MqttPacket;
+import dev.midge.codec.packet.Property;
+import dev.midge.codec.wire.MalformedPacketException;
+import dev.midge.codec.wire.PacketDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,8 +32,11 @@ final class SleepingSocket extends ParkedSocket {
     @Override
     protected void arrived(ByteBuf bytes) {
         if (connection.beforeConnect()) {
-            if (bytes == null || !connection.connectAsleep(bytes)) {
-                connection.wake(bytes == null ? null : keep(bytes));
+            Connect connect = bytes == null ? null : wholeConnect(bytes);
+            if (connect == null) {
+                connection.wake(bytes == null ? null : keep(bytes)); // a channel reads them from the start
+            } else {
+                connection.connectAsleep(connect);
             }
             return;
         }
@@ -49,6 +57,27 @@ final class SleepingSocket extends ParkedSocket {
                 ch.writeAndFlush(PINGRESP.retainedSlice(written, PINGRESP.readableBytes() - written));
             }
         }
+    }
+
+    /**
+     * The CONNECT that {@code bytes} hold whole and alone, without an authentication exchange
+     * (which reads AUTH packets through a channel); null for anything else, with nothing consumed.
+     * A malformed packet is null too: the woken channel decodes it again and answers as for any.
+     */
+    private Connect wholeConnect(ByteBuf bytes) {
+        int start = bytes.readerIndex();
+        MqttPacket packet;
+        try {
+            packet = PacketDecoder.forServer(connection.broker().config().effectiveMaxPacketSize()).decode(bytes);
+        } catch (MalformedPacketException e) {
+            packet = null;
+        }
+        if (packet instanceof Connect connect && !bytes.isReadable()
+                && connect.properties().string(Property.AUTHENTICATION_METHOD) == null) {
+            return connect;
+        }
+        bytes.readerIndex(start);
+        return null;
     }
 
     @Override
