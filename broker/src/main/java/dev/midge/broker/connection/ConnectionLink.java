@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * dropped, and a {@link SleepingSocket} (~100 B) watches the socket and answers PINGREQs.
  * Anything else (a packet from the client, a message for it, the keep-alive running out, a
  * takeover, the socket closing) wakes it into a new channel on the same loop, which reads on
- * where the sleeping socket stopped. Everything here runs on the connection's loop.
+ * where the sleeping socket stopped. A plain TCP connection accepted bare
+ * ({@link MqttChannelInitializer#accepted}) starts asleep: its CONNECT, when it comes whole, is
+ * read by the sleeping socket and its CONNACK written there, so a client that goes quiet never has
+ * a channel. Everything here runs on the connection's loop.
  */
 abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Link {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLink.class);
@@ -63,6 +66,9 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
 
     /** A connection accepted bare sent its CONNECT whole in its first bytes: it is taken without a channel. */
     abstract void connectAsleep(Connect connect);
+
+    /** A normal DISCONNECT (no reason code, no properties) came to the sleeping socket. */
+    abstract void disconnectedAsleep();
 
     /** Counts a PINGREQ the sleeping socket answered (and its PINGRESP). */
     abstract void countPing();
@@ -367,7 +373,25 @@ abstract class ConnectionLink extends ChannelInboundHandlerAdapter implements Li
         }
     }
 
-    /** The loop closed the sleeping socket (it is shutting down). */
+    /**
+     * Closes the connection: its channel, or its sleeping socket without waking it (a channel
+     * built only to be closed is ~1.2 KB of garbage and four system calls; 19,000 clients leaving
+     * at once would build 19,000). The connection ends as for any closed socket.
+     */
+    final void close() {
+        SleepingSocket socket = asleep;
+        if (channel == null && socket != null) {
+            try {
+                socket.close(); // ends the connection through closedAsleep
+            } catch (IOException e) {
+                LOG.debug("Closing a sleeping socket failed", e);
+            }
+        } else if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** The sleeping socket was closed (by {@link #close}, or by its loop as it shuts down). */
     final void closedAsleep() {
         asleep = null;
         broker().metrics().connectionWoke();

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -84,9 +85,12 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> im
     @Override
     public void accepted(EventLoop loop, int fd) {
         if (!listener.admit()) {
-            Socket refused = new Socket(fd);
-            broker.log().event("Connection from {} refused: max_connections {} reached on {}.",
-                    refused.remoteAddress(), listener.listener().maxConnections(), listener.listener().describe());
+            if (broker.log().enabled()) {
+                broker.log().event("Connection from {} refused: max_connections {} reached on {}.",
+                        new Socket(fd).remoteAddress(), listener.listener().maxConnections(),
+                        listener.listener().describe());
+            }
+            FileDescriptor refused = new FileDescriptor(fd);
             try {
                 refused.close();
             } catch (IOException e) {

@@ -51,6 +51,9 @@ import java.util.ArrayDeque;
  */
 @ChannelHandler.Sharable
 public final class MqttConnection extends ConnectedClient {
+    /** What a sleeping socket's 0xE0 0x00 means, for the packet counters. */
+    private static final Disconnect NORMAL_DISCONNECT = new Disconnect(ReasonCode.SUCCESS, Properties.EMPTY);
+
     private final BrokerContext broker;
     private final MqttChannelInitializer pipelines;
     private LastWill will;
@@ -243,7 +246,14 @@ public final class MqttConnection extends ConnectedClient {
             will = null;
         }
         broker.log().event("Client {} disconnected.", clientId());
-        channel().close();
+        close();
+    }
+
+    @Override
+    void disconnectedAsleep() {
+        pipelines.counter().received(NORMAL_DISCONNECT);
+        traffic();
+        closeByClient(false);
     }
 
     /** Replaced by a newer connection with the same client id; called on this connection's loop. */
@@ -263,14 +273,13 @@ public final class MqttConnection extends ConnectedClient {
             broker.log().event("Client {} ({}) disconnected by the broker: {} (reason 0x{}).", clientId(),
                     remoteAddress(), why, Integer.toHexString(reasonCode));
         }
-        Channel ch = channel();
-        if (ch == null) {
-            return; // closed while asleep
+        if (!isV5() || session() == null || !isOpen()) {
+            close(); // nothing to tell: a sleeping connection is not woken for it
+            return;
         }
-        if (isV5() && session() != null && ch.isActive()) {
+        Channel ch = channel();
+        if (ch != null) {
             ch.writeAndFlush(new Disconnect(reasonCode, Properties.EMPTY)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ch.close();
         }
     }
 
@@ -291,7 +300,7 @@ public final class MqttConnection extends ConnectedClient {
         }
         if (session() == null) {
             broker.log().event("Client {} did not send CONNECT in time, disconnecting.", remoteAddress());
-            channel().close();
+            close();
         } else {
             disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
         }

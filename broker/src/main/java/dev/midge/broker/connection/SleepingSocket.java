@@ -18,6 +18,8 @@ import io.netty.channel.Channel;
  */
 final class SleepingSocket extends ParkedSocket {
     private static final byte PINGREQ = (byte) 0xC0;
+    /** DISCONNECT with remaining length 0: a normal disconnection without properties in every version. */
+    private static final byte DISCONNECT = (byte) 0xE0;
     /** PINGRESP in every version: type 13, no flags, remaining length 0 (spec 3.13). */
     private static final ByteBuf PINGRESP =
             Unpooled.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0xD0).writeByte(0)); // never written to
@@ -33,16 +35,30 @@ final class SleepingSocket extends ParkedSocket {
     protected void arrived(ByteBuf bytes) {
         if (connection.beforeConnect()) {
             Connect connect = bytes == null ? null : wholeConnect(bytes);
-            if (connect == null) {
-                connection.wake(bytes == null ? null : keep(bytes)); // a channel reads them from the start
+            if (bytes == null) {
+                connection.close(); // gone without a CONNECT (a port check, a scanner)
+            } else if (connect == null) {
+                connection.wake(keep(bytes)); // a channel reads them from the start
             } else {
                 connection.connectAsleep(connect);
             }
             return;
         }
-        // Busy: a CONNECT is being settled, and nothing may be answered before its CONNACK.
-        if (bytes == null || connection.busy() || bytes.readableBytes() != 2 || bytes.getByte(0) != PINGREQ || bytes.getByte(1) != 0) {
+        if (connection.busy()) {
+            // a CONNECT is being settled: nothing may be answered before its CONNACK
             connection.wake(bytes == null ? null : keep(bytes));
+            return;
+        }
+        if (bytes == null) {
+            connection.close(); // the client went away: the connection ends without waking
+            return;
+        }
+        if (twoBytes(bytes, DISCONNECT)) {
+            connection.disconnectedAsleep();
+            return;
+        }
+        if (!twoBytes(bytes, PINGREQ)) {
+            connection.wake(keep(bytes));
             return;
         }
         int written = writeNow(PINGRESP);
@@ -57,6 +73,12 @@ final class SleepingSocket extends ParkedSocket {
                 ch.writeAndFlush(PINGRESP.retainedSlice(written, PINGRESP.readableBytes() - written));
             }
         }
+    }
+
+    /** Whether {@code bytes} are exactly the packet of type {@code first} with no body. */
+    private static boolean twoBytes(ByteBuf bytes, byte first) {
+        return bytes.readableBytes() == 2 && bytes.getByte(bytes.readerIndex()) == first
+                && bytes.getByte(bytes.readerIndex() + 1) == 0;
     }
 
     /**

@@ -26,6 +26,7 @@ import dev.midge.codec.wire.PacketEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +146,47 @@ class BareAcceptIT {
             c.receive(Pingresp.class);
             assertThat(seen.get()).isInstanceOfSatisfying(InetSocketAddress.class,
                     a -> assertThat(a.getPort()).isEqualTo(c.localPort()));
+        }
+    }
+
+    /** A raw client connected as {@code id}, once the listener admits it (a place freed a moment ago). */
+    private static RawClient admitted(TestBroker broker, String id) {
+        RawClient[] got = new RawClient[1];
+        Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
+            RawClient c = new RawClient(broker.port());
+            try {
+                c.connect(id, true);
+            } catch (IOException | AssertionError e) {
+                c.close();
+                throw e;
+            }
+            got[0] = c;
+            return true;
+        });
+        return got[0];
+    }
+
+    @Test
+    void clientsLeavingAsleep_freeTheirPlaceOnce() throws Exception {
+        try (TestBroker broker = TestBroker.start(b -> {
+            b.currentListener().maxConnections(1);
+            return b;
+        })) {
+            // a DISCONNECT, a dropped socket, a socket gone without CONNECT: each ends asleep
+            try (RawClient leaving = admitted(broker, "leaving")) {
+                assertThat(asleep(broker.broker)).isEqualTo(1);
+                leaving.sendHex("E000");
+                leaving.assertClosedWithin(Duration.ofSeconds(5));
+            }
+            admitted(broker, "dropping").drop();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> asleep(broker.broker) == 0);
+            new RawClient(broker.port()).close();
+            // the one place was taken and freed three times: one client now, and only one
+            try (RawClient one = admitted(broker, "one"); RawClient two = new RawClient(broker.port())) {
+                two.assertClosedWithin(Duration.ofSeconds(5));
+                one.send(Pingreq.INSTANCE);
+                one.receive(Pingresp.class);
+            }
         }
     }
 
