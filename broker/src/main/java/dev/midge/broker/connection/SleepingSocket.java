@@ -33,11 +33,13 @@ final class SleepingSocket extends ParkedSocket {
 
     @Override
     protected void arrived(ByteBuf bytes) {
+        if (connection.beforeConnect() && bytes == null) {
+            connection.close(); // gone without a CONNECT (a port check, a scanner)
+            return;
+        }
         if (connection.beforeConnect()) {
-            Connect connect = bytes == null ? null : wholeConnect(bytes);
-            if (bytes == null) {
-                connection.close(); // gone without a CONNECT (a port check, a scanner)
-            } else if (connect == null) {
+            Connect connect = wholeConnect(bytes);
+            if (connect == null) {
                 connection.wake(keep(bytes)); // a channel reads them from the start
             } else {
                 connection.connectAsleep(connect);

@@ -2,7 +2,6 @@ package dev.midge.broker.transport;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
@@ -26,14 +25,13 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ListeningSocket.class);
     /** Accepts per readiness, as Netty's server channel reads at most 16 times per event. */
     private static final int ACCEPTS_PER_EVENT = 16;
+    /** After a failed accept (out of descriptors), accepting pauses this long instead of spinning. */
+    private static final long PAUSE_AFTER_FAILURE_MILLIS = 1000;
 
     /** Receives an accepted socket; called on the loop that watches the listener. */
     interface Receiver {
         void accepted(int fd);
     }
-
-    /** After a failed accept (out of descriptors), accepting pauses this long instead of spinning. */
-    private static final long PAUSE_AFTER_FAILURE_MILLIS = 1000;
 
     private final Receiver receiver;
     /** Where accept() writes the peer's address; not read (the receiver asks the socket if it needs it). */
@@ -84,12 +82,7 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
     /** Starts accepting on {@code loop} (called there), which then owns the clients it accepts. */
     void watch(EventLoop loop) throws IOException {
         this.loop = loop;
-        IoRegistration r = ((IoEventLoop) loop).register(this).getNow();
-        if (r == null) {
-            throw new IOException("the event loop did not take the listening socket");
-        }
-        registration = r;
-        r.submit(EpollIoOps.EPOLLIN);
+        registration = LoopRegistrations.watch(loop, this, EpollIoOps.EPOLLIN);
     }
 
     @Override

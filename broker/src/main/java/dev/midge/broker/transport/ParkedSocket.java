@@ -85,12 +85,7 @@ public abstract class ParkedSocket extends FileDescriptor implements EpollIoHand
     /** Starts watching the socket on {@code loop} (the caller's loop, so the registration is immediate). */
     public final void watch(EventLoop loop) throws Exception {
         assert loop.inEventLoop();
-        IoRegistration r = ((IoEventLoop) loop).register(this).getNow();
-        if (r == null) {
-            throw new IOException("the event loop did not take the parked socket");
-        }
-        registration = r;
-        r.submit(READABLE);
+        registration = LoopRegistrations.watch(loop, this, READABLE);
     }
 
     /**

@@ -82,10 +82,7 @@ public final class ServerTransport {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZING)
                 .childHandler(initializer);
-        InetSocketAddress address = listener.host() == null
-                ? new InetSocketAddress(listener.port())
-                : new InetSocketAddress(listener.host(), listener.port());
-        Channel ch = b.bind(address).sync().channel();
+        Channel ch = b.bind(addressOf(listener)).sync().channel();
         bound.add(ch);
         return (InetSocketAddress) ch.localAddress();
     }
@@ -102,9 +99,7 @@ public final class ServerTransport {
      * its wake-up of the loop, per client. Returns the address bound.
      */
     public InetSocketAddress bindBare(Listener listener, BareSocketReceiver receiver) throws Exception {
-        InetSocketAddress address = ListeningSocket.claim(listener.host() == null
-                ? new InetSocketAddress(listener.port())
-                : new InetSocketAddress(listener.host(), listener.port()));
+        InetSocketAddress address = ListeningSocket.claim(addressOf(listener));
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             ListeningSocket socket = ListeningSocket.bind(address, BACKLOG, fd -> receiver.accepted(loop, fd));
@@ -117,6 +112,13 @@ public final class ServerTransport {
             }).sync();
         }
         return address;
+    }
+
+    /** The listener's host (every address when none) and port. */
+    private static InetSocketAddress addressOf(Listener listener) {
+        return listener.host() == null
+                ? new InetSocketAddress(listener.port())
+                : new InetSocketAddress(listener.host(), listener.port());
     }
 
     private void closeOnItsLoop(ListeningSocket socket) {
