@@ -13,6 +13,22 @@ public final class Main implements Runnable {
     /** Each command by name, so that a run builds only its own picocli model (start-up time). */
     private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
 
+    /** Netty's switch for its buffer allocator's JFR events (read once, when Netty first loads). */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+    /**
+     * Turns off Netty's JFR events unless the user asked for them ({@code -Dio.netty.jfr.enabled=true}).
+     * With them on, the allocator's first chunk registers its event classes with the flight
+     * recorder, which loads and sets up JFR's metadata: ~90 ms on an I/O loop while a fresh broker
+     * takes its first clients, and memory, for events that no recording enables by default
+     * (BENCHMARKS.md, session 14). The JVM's own JFR events are not affected.
+     */
+    static void withoutNettyFlightRecorderEvents() {
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
+    }
+
     /** The one list of commands, in the order `midge --help` shows them. */
     private static java.util.Map<String, java.util.function.Supplier<Object>> commands() {
         java.util.Map<String, java.util.function.Supplier<Object>> c = new java.util.LinkedHashMap<>();
@@ -26,6 +42,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        withoutNettyFlightRecorderEvents();
         try {
             String[] expanded = OptionsFile.expand(args);
             if (expanded.length > 0 && COMMANDS.containsKey(expanded[0])) {
