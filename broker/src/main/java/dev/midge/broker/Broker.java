@@ -10,20 +10,11 @@ import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.config.ConfigException;
 import dev.midge.broker.config.Listener;
 import dev.midge.broker.config.Security;
-import dev.midge.broker.connection.ConnectionLog;
-import dev.midge.broker.retain.RetainedMessages;
-import dev.midge.broker.routing.Distributor;
-import dev.midge.broker.routing.Router;
 import dev.midge.broker.security.Authentication;
-import dev.midge.broker.session.MemoryBudget;
-import dev.midge.broker.session.SessionLifecycle;
-import dev.midge.broker.session.SessionLimits;
-import dev.midge.broker.session.SessionRegistry;
+import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.broker.store.MemoryStore;
 import dev.midge.broker.store.RocksStore;
 import dev.midge.broker.store.Store;
-import dev.midge.broker.subscription.TopicTree;
-import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.broker.sys.SysTopics;
 import dev.midge.broker.tls.TlsContext;
 import dev.midge.broker.transport.ServerTransport;
@@ -48,6 +39,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerContext context;
     private final Listeners listeners;
     private ServerTransport transport;
+    private ConnectWarmUp warmUp;
 
     public Broker(BrokerConfig config) throws ConfigException {
         this(config, List.of());
@@ -82,21 +74,8 @@ public final class Broker implements AutoCloseable {
                 authenticators.add(new ScramAuthenticator(m, users));
             }
         }
-        TopicTree topics = new TopicTree();
-        SessionRegistry sessions = new SessionRegistry();
-        RetainedMessages retained = new RetainedMessages();
-        Router router = new Router(topics, store);
-        Distributor distributor = new Distributor(retained, router, store);
-        int inflight = config.maxInflightMessages() == 0 ? 65535 : config.maxInflightMessages();
-        int queued = config.maxQueuedMessages() == 0 ? Integer.MAX_VALUE : config.maxQueuedMessages();
-        long queuedBytes = config.maxQueuedBytes() == 0 ? Long.MAX_VALUE : config.maxQueuedBytes();
-        long budget = config.messageMemoryLimit() == 0 ? Long.MAX_VALUE : config.messageMemoryLimit();
-        SessionLifecycle lifecycle = new SessionLifecycle(sessions, topics, router, distributor::publishWill);
-        this.context = new BrokerContext(config, sessions, topics, retained, router, distributor, store,
-                new EnhancedAuthenticators(authenticators), new Authentication(passwordAuthenticators),
-                new BrokerMetrics(),
-                new SessionLimits(inflight, queued, queuedBytes, new MemoryBudget(budget)),
-                lifecycle, new ConnectionLog(config.verbose()));
+        this.context = BrokerContext.of(config, new EnhancedAuthenticators(authenticators),
+                new Authentication(passwordAuthenticators), store);
     }
 
     private static Store openStore(BrokerConfig config) throws ConfigException {
@@ -139,7 +118,23 @@ public final class Broker implements AutoCloseable {
         LOG.info("midge version {} running on {} ({}{}); {}.", VERSION, describeAddresses(),
                 transport.transportName(), listeners.anyTls() ? ", " + TlsContext.providerName() : "",
                 anonymousNote());
+        startWarmUp();
         return this;
+    }
+
+    /**
+     * Runs the connect path in the broker's first idle moments ({@link ConnectWarmUp}). Only plain
+     * TCP clients that may sleep take that path, so only then.
+     */
+    private void startWarmUp() {
+        int n = config.warmUpConnections();
+        if (n == 0 || !transport.acceptsBare() || !config.sleepIdleConnections()) {
+            return;
+        }
+        BrokerMetrics metrics = context.metrics();
+        warmUp = new ConnectWarmUp(transport, n, 2 * Runtime.getRuntime().availableProcessors(),
+                () -> metrics.packetsReceived() > 0);
+        warmUp.start();
     }
 
     /** SIGHUP: reloads password files, ACL files and TLS certificates without dropping anyone. */
@@ -188,11 +183,24 @@ public final class Broker implements AutoCloseable {
         return listeners.addresses();
     }
 
+    /** The warm-up started with the listeners, or null (none configured, or stopped). */
+    ConnectWarmUp warmUp() {
+        return warmUp;
+    }
+
     public BrokerContext context() {
         return context;
     }
 
     public synchronized void stop() {
+        if (warmUp != null) {
+            try {
+                warmUp.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            warmUp = null;
+        }
         if (transport != null) {
             transport.shutdown();
             transport = null;

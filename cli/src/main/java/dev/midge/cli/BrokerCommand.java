@@ -22,6 +22,11 @@ import sun.misc.Signal;
                 + "access, like Mosquitto 2.0.")
 public final class BrokerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
+    /**
+     * Loopback clients the broker runs through its connect path once it listens, unless the config
+     * file says otherwise (warm_up_connections): enough for the JVM to compile that path.
+     */
+    static final int WARM_UP_CONNECTIONS = 500;
 
     @Option(names = {"-c", "--config-file"}, paramLabel = "FILE", description = "mosquitto.conf-style config file")
     Path configFile;
@@ -35,7 +40,7 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BrokerConfig.Builder builder = BrokerConfig.builder().verbose(verbose);
+        BrokerConfig.Builder builder = BrokerConfig.builder().verbose(verbose).warmUpConnections(WARM_UP_CONNECTIONS);
         if (configFile != null) {
             try {
                 ConfigParser.parse(configFile, builder);

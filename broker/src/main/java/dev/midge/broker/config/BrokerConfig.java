@@ -34,6 +34,8 @@ import java.util.List;
  * @param sleepIdleConnections drop the channel of a plain TCP connection that stays quiet (250 ms
  *                            after CONNACK, or a whole keep-alive period); its socket sleeps until
  *                            something happens
+ * @param warmUpConnections   loopback clients the broker connects to itself once it listens, so that
+ *                            the first connect storm meets compiled code (0: none)
  * @param verbose             log every connect, subscribe and disconnect
  * @param logDestinations     log_dest lines: "stdout", "stderr" or "file PATH" (empty: stderr)
  * @param logTypes            log_type values (empty: Mosquitto's error, warning, notice, information)
@@ -47,7 +49,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
                            int maxTopicAlias, int maxQos, boolean retainAvailable, int connectTimeoutSeconds,
                            boolean persistence, Path persistenceLocation, long persistenceSyncMillis,
                            long persistenceGatherMillis, long persistenceMemoryBytes, Path scramCredentialsFile,
-                           boolean sleepIdleConnections, boolean verbose, List<String> logDestinations,
+                           boolean sleepIdleConnections, int warmUpConnections, boolean verbose,
+                           List<String> logDestinations,
                            List<String> logTypes, Path pidFile,
                            List<String> warnings) {
     public static final int DEFAULT_PORT = 1883;
@@ -114,6 +117,8 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
         private long persistenceMemoryBytes = 64L << 20;
         private Path scramCredentialsFile;
         private boolean sleepIdleConnections = true;
+        /** None when embedded: the application decides; {@code midge broker} sets its own default. */
+        private int warmUpConnections;
         private boolean verbose;
 
         private Builder() {
@@ -284,6 +289,11 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
             return this;
         }
 
+        public Builder warmUpConnections(int n) {
+            this.warmUpConnections = n;
+            return this;
+        }
+
         public Builder verbose(boolean verbose) {
             this.verbose = verbose;
             return this;
@@ -329,7 +339,7 @@ public record BrokerConfig(List<Listener> listeners, boolean localOnly, Security
                     maxQueuedBytes, messageMemoryLimit, maxKeepalive, maxPacketSize, messageSizeLimit, sysIntervalSeconds, maxTopicAlias,
                     maxQos, retainAvailable, connectTimeoutSeconds, persistence, persistenceLocation,
                     persistenceSyncMillis, persistenceGatherMillis, persistenceMemoryBytes, scramCredentialsFile,
-                    sleepIdleConnections, verbose, logDestinations,
+                    sleepIdleConnections, warmUpConnections, verbose, logDestinations,
                     logTypes, pidFile, warnings);
         }
 

@@ -93,6 +93,8 @@ public final class ConfigParser {
             case "persistence_memory_limit" -> builder.persistenceMemory((long) integer(words, 8, 65536) << 20);
             // Midge's own: idle plain TCP connections sleep without a Netty channel
             case "sleep_idle_connections" -> builder.sleepIdleConnections(bool(words));
+            // Midge's own: loopback clients run through the connect path at start, to compile it
+            case "warm_up_connections" -> builder.warmUpConnections(integer(words, 0, 10_000));
             // Midge's own: SCRAM users for MQTT 5 enhanced authentication (SCRAM-SHA-256/512)
             case "scram_credentials_file" -> {
                 requireArgs(words, 1, 1);

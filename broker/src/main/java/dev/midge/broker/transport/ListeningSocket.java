@@ -34,13 +34,15 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
     }
 
     private final Receiver receiver;
+    private final InetSocketAddress address;
     /** Where accept() writes the peer's address; not read (the receiver asks the socket if it needs it). */
     private final byte[] peer = new byte[26];
     private IoRegistration registration;
     private EventLoop loop;
 
-    private ListeningSocket(int fd, Receiver receiver) {
+    private ListeningSocket(int fd, InetSocketAddress address, Receiver receiver) {
         super(fd);
+        this.address = address;
         this.receiver = receiver;
     }
 
@@ -63,7 +65,7 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
 
     /** Binds and listens on {@code address} (shared with SO_REUSEPORT), not yet watched. */
     static ListeningSocket bind(InetSocketAddress address, int backlog, Receiver receiver) throws IOException {
-        ListeningSocket s = new ListeningSocket(newSocketStream0(), receiver);
+        ListeningSocket s = new ListeningSocket(newSocketStream0(), address, receiver);
         try {
             s.setReuseAddress(true);
             // Linux copies the listener's TCP options to each socket it accepts: one setsockopt
@@ -110,6 +112,11 @@ final class ListeningSocket extends Socket implements EpollIoHandle {
             }
             receiver.accepted(fd);
         }
+    }
+
+    /** The address it was bound to. */
+    InetSocketAddress address() {
+        return address;
     }
 
     /** The loop that accepts on this socket (null before {@link #watch}). */

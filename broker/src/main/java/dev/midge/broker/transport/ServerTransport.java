@@ -100,18 +100,35 @@ public final class ServerTransport {
      */
     public InetSocketAddress bindBare(Listener listener, BareSocketReceiver receiver) throws Exception {
         InetSocketAddress address = ListeningSocket.claim(addressOf(listener));
-        for (EventExecutor executor : workers) {
-            EventLoop loop = (EventLoop) executor;
-            ListeningSocket socket = ListeningSocket.bind(address, BACKLOG, fd -> receiver.accepted(loop, fd));
-            synchronized (listening) {
-                listening.add(socket);
+        try {
+            for (EventExecutor executor : workers) {
+                EventLoop loop = (EventLoop) executor;
+                ListeningSocket socket = ListeningSocket.bind(address, BACKLOG, fd -> receiver.accepted(loop, fd));
+                synchronized (listening) {
+                    listening.add(socket);
+                }
+                loop.submit(() -> {
+                    socket.watch(loop);
+                    return null;
+                }).sync();
             }
-            loop.submit(() -> {
-                socket.watch(loop);
-                return null;
-            }).sync();
+        } catch (Exception e) {
+            unbindBare(address); // the loops that did listen stop
+            throw e;
         }
         return address;
+    }
+
+    /**
+     * Closes the listening sockets {@link #bindBare} opened on {@code address} (one per loop);
+     * the connections they accepted stay.
+     */
+    public void unbindBare(InetSocketAddress address) {
+        List<ListeningSocket> closing = new ArrayList<>();
+        synchronized (listening) {
+            listening.removeIf(socket -> socket.address().equals(address) && closing.add(socket));
+        }
+        closing.forEach(this::closeOnItsLoop);
     }
 
     /** The listener's host (every address when none) and port. */

@@ -168,4 +168,12 @@ class ConfigParserTest {
         assertThat(parse("sleep_idle_connections false\n").sleepIdleConnections()).isFalse();
         assertThatThrownBy(() -> parse("\n\nsleep_idle_connections maybe\n")).hasMessageContaining(":3:");
     }
+
+    @Test
+    void warmUpConnections_noneUnlessSaid_rangeChecked() throws Exception {
+        assertThat(parse("listener 1884\n").warmUpConnections()).isZero();
+        assertThat(parse("warm_up_connections 500\n").warmUpConnections()).isEqualTo(500);
+        assertThatThrownBy(() -> parse("\nwarm_up_connections -1\n")).hasMessageContaining(":2:");
+        assertThatThrownBy(() -> parse("warm_up_connections 10001\n")).hasMessageContaining(":1:");
+    }
 }
