@@ -88,6 +88,11 @@ final class ConnectWarmUp {
         return done.get();
     }
 
+    /** How many clients have completed all three exchanges so far. */
+    int completed() {
+        return done.get();
+    }
+
     /** Where its clients connected (null until it listens, or if it could not). */
     InetSocketAddress address() {
         return address;

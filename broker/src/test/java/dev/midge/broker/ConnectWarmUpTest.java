@@ -67,6 +67,20 @@ class ConnectWarmUpTest {
     }
 
     @Test
+    void warmUp_endsOnceARealClientHasConnected() throws Exception {
+        try (Broker broker = start(10_000)) {
+            ConnectWarmUp warmUp = broker.warmUp();
+            MqttClient paho = new MqttClient("tcp://127.0.0.1:" + broker.port(), "real", new MemoryPersistence());
+            paho.connect(new MqttConnectOptions());
+            int atConnack = warmUp.completed();
+            // each warm-up client may finish the exchange it had begun when the CONNECT came
+            assertThat(warmUp.await()).isLessThanOrEqualTo(atConnack + 2 * Runtime.getRuntime().availableProcessors());
+            paho.disconnect();
+            paho.close();
+        }
+    }
+
+    @Test
     void stop_duringTheWarmUp_endsIt() throws Exception {
         Broker broker = start(10_000);
         ConnectWarmUp warmUp = broker.warmUp();
