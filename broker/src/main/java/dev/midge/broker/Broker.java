@@ -11,10 +11,10 @@ import dev.midge.broker.config.ConfigException;
 import dev.midge.broker.config.Listener;
 import dev.midge.broker.config.Security;
 import dev.midge.broker.security.Authentication;
-import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.broker.store.MemoryStore;
 import dev.midge.broker.store.RocksStore;
 import dev.midge.broker.store.Store;
+import dev.midge.broker.sys.BrokerMetrics;
 import dev.midge.broker.sys.SysTopics;
 import dev.midge.broker.tls.TlsContext;
 import dev.midge.broker.transport.ServerTransport;
@@ -123,12 +123,12 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
-     * Runs the connect path in the broker's first idle moments ({@link ConnectWarmUp}). Only plain
-     * TCP clients that may sleep take that path, so only then.
+     * Runs the connect path in the broker's first idle moments ({@link ConnectWarmUp}). Only the
+     * clients of plain TCP listeners that take bare sockets go that way, so only with one of those.
      */
     private void startWarmUp() {
         int n = config.warmUpConnections();
-        if (n == 0 || !transport.acceptsBare() || !config.sleepIdleConnections()) {
+        if (n == 0 || !listeners.anyBare()) {
             return;
         }
         BrokerMetrics metrics = context.metrics();

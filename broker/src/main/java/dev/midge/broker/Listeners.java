@@ -34,6 +34,7 @@ final class Listeners {
     private final List<TlsContext> tls = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final List<String> described = new ArrayList<>();
+    private boolean anyBare;
 
     /** Reads every password, ACL and TLS file; a bad one stops startup with a readable reason. */
     Listeners(List<Listener> listeners) throws ConfigException {
@@ -75,8 +76,9 @@ final class Listeners {
                     Listener at = new Listener(host, l.port(), l.protocol(), null, l.maxConnections(), l.tls(),
                             l.security());
                     MqttChannelInitializer pipelines = new MqttChannelInitializer(broker, c);
-                    InetSocketAddress a = bare(transport, broker, c)
-                            ? transport.bindBare(at, pipelines) : transport.bind(at, pipelines);
+                    boolean bare = bare(transport, broker, c);
+                    InetSocketAddress a = bare ? transport.bindBare(at, pipelines) : transport.bind(at, pipelines);
+                    anyBare |= bare;
                     bound.add(a);
                     // the real port when 0 was configured
                     described.add(new Listener(host, a.getPort(), l.protocol(), null, l.maxConnections(), l.tls(),
@@ -130,6 +132,11 @@ final class Listeners {
 
     List<String> described() {
         return List.copyOf(described);
+    }
+
+    /** Whether some bound listener takes its clients as bare sockets (plain TCP that may sleep). */
+    boolean anyBare() {
+        return anyBare;
     }
 
     boolean anyTls() {

@@ -91,8 +91,13 @@ class ConnectWarmUpTest {
     }
 
     @Test
-    void noWarmUp_whenNoneIsConfigured() throws Exception {
+    void noWarmUp_whenNoneIsConfigured_orNoListenerTakesBareSockets() throws Exception {
         try (Broker broker = start(0)) {
+            assertThat(broker.warmUp()).isNull();
+        }
+        // every client gets a channel at once: the warm-up's path is not theirs
+        try (Broker broker = new Broker(BrokerConfig.builder().listener("127.0.0.1", 0).allowAnonymous(true)
+                .sysInterval(0).persistence(false).sleepIdleConnections(false).warmUpConnections(60).build()).start()) {
             assertThat(broker.warmUp()).isNull();
         }
     }
