@@ -9,14 +9,25 @@ import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.broker.store.MemoryStore;
 import dev.midge.broker.transport.ListenerContext;
 import dev.midge.broker.transport.ServerTransport;
-import java.io.ByteArrayOutputStream;
+import dev.midge.codec.packet.Connack;
+import dev.midge.codec.packet.Connect;
+import dev.midge.codec.packet.Disconnect;
+import dev.midge.codec.packet.MqttPacket;
+import dev.midge.codec.packet.MqttVersion;
+import dev.midge.codec.packet.Pingreq;
+import dev.midge.codec.packet.Pingresp;
+import dev.midge.codec.packet.Properties;
+import dev.midge.codec.wire.PacketDecoder;
+import dev.midge.codec.wire.PacketEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,10 +56,8 @@ final class ConnectWarmUp {
     /** No client starts after this. */
     private static final long DEADLINE_MILLIS = 3000;
     private static final int KEEP_ALIVE_SECONDS = 60;
-    private static final byte CONNACK = 0x20;
-    private static final byte[] PINGREQ = {(byte) 0xC0, 0};
-    private static final byte PINGRESP = (byte) 0xD0;
-    private static final byte[] DISCONNECT = {(byte) 0xE0, 0};
+    /** A CONNACK or PINGRESP, with room for an MQTT 5 CONNACK's properties. */
+    private static final int MAX_ANSWER_BYTES = 1024;
 
     private final ServerTransport transport;
     private final int connections;
@@ -158,62 +167,53 @@ final class ConnectWarmUp {
 
     /** One client: CONNECT, PINGREQ, DISCONNECT, each answered, then the broker's close. */
     private static void exchange(InetSocketAddress address, int i) throws IOException {
+        MqttVersion version = i % 2 == 0 ? MqttVersion.MQTT_3_1_1 : MqttVersion.MQTT_5;
+        PacketDecoder decoder = PacketDecoder.forClient(version, MAX_ANSWER_BYTES);
+        ByteBuf received = Unpooled.buffer(MAX_ANSWER_BYTES);
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             socket.connect(address, SOCKET_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(connect("midge-warm-up-" + i, i % 2 == 0 ? 4 : 5));
-            byte[] connack = expect(in, CONNACK);
-            if (connack.length < 2 || connack[1] != 0) {
-                throw new IOException("the warm-up CONNECT was refused");
+            send(out, new Connect(version, "midge-warm-up-" + i, true, KEEP_ALIVE_SECONDS, null, null, null,
+                    Properties.EMPTY), version);
+            if (!(receive(in, decoder, received) instanceof Connack connack) || connack.reasonCode() != 0) {
+                throw new IOException("the warm-up CONNECT was not accepted");
             }
-            out.write(PINGREQ);
-            expect(in, PINGRESP);
-            out.write(DISCONNECT);
+            send(out, Pingreq.INSTANCE, version);
+            if (!(receive(in, decoder, received) instanceof Pingresp)) {
+                throw new IOException("no PINGRESP to the warm-up PINGREQ");
+            }
+            send(out, Disconnect.NORMAL, version);
             if (in.read() != -1) {
                 throw new IOException("the connection stayed open after DISCONNECT");
             }
+        } finally {
+            received.release();
         }
     }
 
-    /** A clean-session CONNECT of MQTT 3.1.1 (level 4) or 5 (level 5, no properties). */
-    static byte[] connect(String clientId, int level) {
-        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', (byte) level, 0x02, 0, KEEP_ALIVE_SECONDS});
-        if (level == 5) {
-            body.write(0); // no properties
+    private static void send(OutputStream out, MqttPacket packet, MqttVersion version) throws IOException {
+        ByteBuf bytes = PacketEncoder.encode(packet, version, UnpooledByteBufAllocator.DEFAULT);
+        try {
+            bytes.readBytes(out, bytes.readableBytes());
+        } finally {
+            bytes.release();
         }
-        body.write(id.length >> 8);
-        body.write(id.length);
-        body.writeBytes(id);
-        ByteArrayOutputStream packet = new ByteArrayOutputStream();
-        packet.write(0x10);
-        packet.write(body.size()); // < 128 for the ids used here
-        packet.writeBytes(body.toByteArray());
-        return packet.toByteArray();
     }
 
-    /** Reads one packet of the given type (first byte) and returns its body. */
-    private static byte[] expect(InputStream in, byte type) throws IOException {
-        int first = in.read();
-        if (first != (type & 0xFF)) {
-            throw new IOException("expected packet 0x" + Integer.toHexString(type & 0xFF) + ", got " + first);
-        }
-        int length = 0;
-        for (int shift = 0, b = 0x80; (b & 0x80) != 0; shift += 7) {
-            b = in.read();
-            if (b < 0 || shift > 21) {
-                throw new EOFException("bad remaining length");
+    /** Reads until {@code decoder} has a whole packet. */
+    private static MqttPacket receive(InputStream in, PacketDecoder decoder, ByteBuf received) throws IOException {
+        while (true) {
+            MqttPacket packet = decoder.decode(received);
+            if (packet != null) {
+                received.discardReadBytes();
+                return packet;
             }
-            length |= (b & 0x7F) << shift;
+            if (received.writeBytes(in, received.writableBytes()) < 0) {
+                throw new EOFException("the broker closed the warm-up connection");
+            }
         }
-        byte[] body = in.readNBytes(length);
-        if (body.length != length) {
-            throw new EOFException("the packet ended early");
-        }
-        return body;
     }
 }

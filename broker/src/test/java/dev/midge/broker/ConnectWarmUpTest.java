@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.midge.broker.config.BrokerConfig;
 import dev.midge.broker.transport.ServerTransport;
 import io.netty.channel.epoll.Epoll;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -100,15 +99,5 @@ class ConnectWarmUpTest {
                 .sysInterval(0).persistence(false).sleepIdleConnections(false).warmUpConnections(60).build()).start()) {
             assertThat(broker.warmUp()).isNull();
         }
-    }
-
-    @Test
-    void connectPacket_isWhatTheSpecSays() throws IOException {
-        // MQTT 3.1.1 section 3.1: protocol name, level 4, clean session, keep-alive 60, client id
-        assertThat(ConnectWarmUp.connect("ab", 4)).containsExactly(0x10, 14, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60,
-                0, 2, 'a', 'b');
-        // MQTT 5 section 3.1.2.11: an empty property list after the keep-alive
-        assertThat(ConnectWarmUp.connect("ab", 5)).containsExactly(0x10, 15, 0, 4, 'M', 'Q', 'T', 'T', 5, 2, 0, 60,
-                0, 0, 2, 'a', 'b');
     }
 }
