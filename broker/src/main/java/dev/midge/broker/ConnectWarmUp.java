@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * buffers on first need; without this, the first reconnect storm after a start pays all of that
  * while clients wait (BENCHMARKS.md, session 15). Half of the clients speak MQTT 3.1.1, half MQTT 5.
  * <p>
- * It runs in the background, in the broker's first idle moments (500 clients take 0.3-0.4 s of
+ * It runs in the background, in the broker's first idle moments (500 clients take 0.4-0.5 s of
  * both cores on the machine of BENCHMARKS.md): before the listeners opened it would delay every
  * start by that much. It yields to the real clients: once one has sent a packet, no warm-up
  * client starts (they warm the same code). The clients meet a context of their own (sessions,
