@@ -17,6 +17,7 @@ import dev.midge.codec.packet.MqttVersion;
 import dev.midge.codec.packet.Pingreq;
 import dev.midge.codec.packet.Pingresp;
 import dev.midge.codec.packet.Properties;
+import dev.midge.codec.wire.MalformedPacketException;
 import dev.midge.codec.wire.PacketDecoder;
 import dev.midge.codec.wire.PacketEncoder;
 import io.netty.buffer.ByteBuf;
@@ -149,7 +150,7 @@ final class ConnectWarmUp {
                         exchange(address, i);
                         done.incrementAndGet();
                     }
-                } catch (IOException e) {
+                } catch (IOException | MalformedPacketException e) {
                     if (!stopped) {
                         // the broker's own clients should never fail: say so
                         LOG.warn("A warm-up client failed, the warm-up ends early: {}", e.toString());
